@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: the incident and synthetic batches through both mock faces, each case in its
+ * own process (peak RSS per case), beside the bare event-loop model of the same schedule.
+ * Options: --quick (skips the 100,000-item msw case), --semi <MB> (V8 young-generation size;
+ * default 64, 0 for Node's default).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const semiAt = args.indexOf('--semi');
+const semi = semiAt >= 0 ? Number(args[semiAt + 1]) : 64;
+const runner = fileURLToPath(new URL('./run-case.js', import.meta.url));
+
+const cases: string[][] = [
+  ['incident', 'direct', 'fixed'],
+  ['incident', 'msw', 'fixed'],
+  ['incident', 'direct', 'baseline'],
+  ['incident', 'msw', 'baseline'],
+  ['synthetic', 'direct', '1000', '10'],
+  ['synthetic', 'direct', '10000', '100'],
+  ['synthetic', 'direct', '100000', '1000'],
+  ['synthetic', 'direct', '100000', '1000', 'stream'],
+  ['synthetic', 'msw', '10000', '100'],
+];
+if (!quick) cases.push(['synthetic', 'msw', '100000', '1000', 'stream']);
+
+type Row = Record<string, string | number | boolean | null>;
+const rows: Row[] = [];
+process.stderr.write(`node ${process.version}, --max-semi-space-size=${semi || 'default'}\n`);
+for (const c of cases) {
+  const flags = semi > 0 ? [`--max-semi-space-size=${semi}`] : [];
+  process.stderr.write(`running ${c.join(' ')} …\n`);
+  const out = execFileSync(process.execPath, [...flags, runner, ...c], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  rows.push(JSON.parse(out.trim().split('\n').pop() as string) as Row);
+}
+const columns = ['case', 'face', 'events', 'wallMs', 'usPerItem', 'speedup', 'bareWallMs', 'engineOverBare', 'peakRssMb', 'identicalOnRerun'];
+const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+const line = (cells: string[]) => cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+for (const r of rows) process.stdout.write(`${line(columns.map((c) => String(r[c])))}\n`);

@@ -1,0 +1,91 @@
+/** `simulate <scenario>`: runs the scenario's policies in simulation and shows what happened. */
+import type { Argv } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { buildSimulationJson } from '../../report/build-simulation-json.js';
+import { computeMetrics } from '../../report/compute-metrics.js';
+import { renderComparisonTable, renderRunSummary } from '../../report/render-run-summary.js';
+import { renderTerminalTimeline } from '../../report/render-terminal-timeline.js';
+import { selectPolicies } from '../../scenario/select-policies.js';
+import { simulatePolicy, type MockFace } from '../../scenario/simulate-policy.js';
+import { parseDurationMs } from '../../units/duration.js';
+import type { CliIo } from '../cli-io.js';
+import { loadScenarioFile } from '../load-scenario-file.js';
+import { createTerminalStyles } from '../terminal-styles.js';
+
+export interface SimulateOptions {
+  scenario: string;
+  policies: string[];
+  seed: number | null;
+  json: boolean;
+  face: MockFace;
+  timeline: boolean;
+  width: number | null;
+  stallThresholdMs: number;
+}
+
+/** Registers the command's options on yargs. */
+export function describeSimulate(y: Argv): Argv {
+  return y
+    .positional('scenario', { type: 'string', describe: 'Scenario file (JSON)', demandOption: true })
+    .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Policy to run (repeatable; default: all)' })
+    .option('seed', { type: 'number', describe: "Random seed (default: the scenario's)" })
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
+    .option('face', { choices: ['direct', 'msw'] as const, default: 'direct' as const, describe: 'Mock face: direct (fast) or msw handlers' })
+    .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
+    .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
+    .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' });
+}
+
+/** Turns parsed argv into options, rejecting bad values with one-line errors. */
+export function readSimulateOptions(argv: Record<string, unknown>): SimulateOptions {
+  const seed = argv['seed'];
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got ${String(seed)}`);
+  const width = argv['width'];
+  if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
+  const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
+  if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
+  const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  return {
+    scenario: String(argv['scenario']),
+    policies,
+    seed: typeof seed === 'number' ? seed : null,
+    json: Boolean(argv['json']),
+    face: argv['face'] === 'msw' ? 'msw' : 'direct',
+    timeline: argv['timeline'] !== false,
+    width: typeof width === 'number' ? width : null,
+    stallThresholdMs: threshold,
+  };
+}
+
+/** Runs the simulation and prints it. Returns the exit code. */
+export async function runSimulateCommand(options: SimulateOptions, io: CliIo): Promise<number> {
+  const scenario = loadScenarioFile(options.scenario, io.cwd);
+  const policies = selectPolicies(scenario, options.policies);
+  const seed = options.seed ?? scenario.seed;
+  const runs = [];
+  for (const policy of policies) {
+    const run = await simulatePolicy({ scenario, policy, seed, face: options.face });
+    runs.push({ run, metrics: computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs }) });
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify(buildSimulationJson({ runs, scenario: scenario.name, seed, face: options.face, startMs: scenario.startMs }))}\n`);
+    return 0;
+  }
+  const styles = createTerminalStyles(io);
+  const width = options.width ?? Math.max(60, Math.min(160, io.columns ?? 100));
+  const out: string[] = [];
+  out.push(styles.heading(`${scenario.name}`) + ` — ${scenario.items.length} items, seed ${seed}, ${options.face} mock`);
+  const firstLine = scenario.description.split('\n')[0];
+  if (firstLine) out.push(firstLine);
+  const chosen = new Set(policies.map((p) => p.name));
+  for (const note of scenario.notes) if (note.policy === null || chosen.has(note.policy)) out.push(styles.timeout(`note: ${note.message}`));
+  out.push('');
+  for (const { run, metrics } of runs) {
+    out.push(renderRunSummary({ metrics, description: run.policy.description, budgetMs: scenario.budgetMs, accountConcurrency: scenario.world.account.concurrency, styles }));
+    if (options.timeline) out.push(renderTerminalTimeline({ events: run.events, width, styles, stallThresholdMs: options.stallThresholdMs }));
+    out.push('');
+  }
+  if (runs.length > 1) out.push(renderComparisonTable({ rows: runs.map((r) => r.metrics), budgetMs: scenario.budgetMs }));
+  io.stdout(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,60 @@
+/**
+ * The command line: parses argv with yargs and hands a typed options object to one function per
+ * command. Errors are one line on stderr and a non-zero exit code, never a stack trace (set
+ * BATCHSCOPE_DEBUG=1 to see one).
+ */
+import yargs from 'yargs';
+import { BatchscopeError } from '../errors.js';
+import type { CliIo } from './cli-io.js';
+import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
+
+/** Runs the CLI with `args` (without the node and script paths). Resolves to the exit code. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  let usageError: string | null = null;
+  const parser = yargs([...args])
+    .scriptName('batchscope')
+    .usage('$0 <command> [options]\n\nSimulate, replay and run batches of Scrapfly scrapes on one engine.')
+    .command(
+      'simulate <scenario>',
+      'Run the policies of a scenario on the virtual clock against the mock Scrapfly API',
+      (y) => describeSimulate(y),
+      async (argv) => {
+        exitCode = await runSimulateCommand(readSimulateOptions(argv), io);
+      },
+    )
+    .demandCommand(1, 'Name a command; see --help')
+    .strict()
+    .recommendCommands()
+    .wrap(Math.min(120, io.columns ?? 100))
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    });
+  try {
+    let helpText = '';
+    await parser.parseAsync([...args], {}, (_err, _argv, output) => {
+      helpText = output;
+    });
+    if (usageError !== null) {
+      io.stderr(`error: ${usageError}\n`);
+      return 2;
+    }
+    if (helpText) io.stdout(`${helpText}\n`);
+    return exitCode;
+  } catch (error) {
+    io.stderr(`error: ${describeError(error)}\n`);
+    if (io.env['BATCHSCOPE_DEBUG'] && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return error instanceof BatchscopeError && error.code === 'USAGE' ? 2 : 1;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof BatchscopeError) return error.message;
+  if (error instanceof Error) return `${error.message} (unexpected; set BATCHSCOPE_DEBUG=1 for details)`;
+  return String(error);
+}

@@ -1,0 +1,136 @@
+/**
+ * A virtual clock on @sinonjs/fake-timers `createClock()` (never `install()`: nothing global is
+ * patched). Time stands still while work runs and jumps to the next timer only when every unit of
+ * in-flight work is parked on a virtual timer.
+ *
+ * Quiescence is detected with a `process.nextTick` round (Node runs ticks only once the microtask
+ * queue is empty) and, every 1024 steps, a full macrotask turn of the real event loop: when it
+ * comes back, every microtask queued by the engine, the client, msw and native `Response` bodies
+ * has run, so anything still pending is waiting on a virtual timer. The clock then fires exactly
+ * one timer (the earliest, ties in creation order) and yields again. Work that waits on something
+ * outside the clock (real sockets, files) would be advanced past: such work must not run under a
+ * virtual clock, and when nothing is scheduled while the work is still pending, `run` rejects with
+ * `VirtualClockStallError` instead of hanging.
+ */
+import FakeTimers from '@sinonjs/fake-timers';
+import { setImmediate as yieldMacrotask } from 'node:timers/promises';
+import { VirtualClockStallError } from '../errors.js';
+import type { CancelTimer, Clock } from '../ports.js';
+
+/** Resolves once every microtask queued so far (and every one they queue) has run. */
+function afterMicrotasks(): Promise<void> {
+  return new Promise((resolve) => process.nextTick(resolve));
+}
+
+/** A Clock whose time only moves inside `run`. */
+export interface VirtualClock extends Clock {
+  /**
+   * Runs `work` to completion, advancing virtual time at quiescence. Resolves or rejects as the
+   * work does. Only one `run` may be active on a clock at a time.
+   */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** Timers currently scheduled. */
+  pendingTimers(): number;
+  /** Timers fired so far (the number of virtual-time steps taken). */
+  firedTimers(): number;
+}
+
+/** Creates a virtual clock whose time starts at `startMs` (milliseconds since the Unix epoch). */
+export function createVirtualClock(options: { startMs: number }): VirtualClock {
+  const fake = FakeTimers.createClock(options.startMs, Number.MAX_SAFE_INTEGER);
+  let running = false;
+  let fired = 0;
+  // Zero-delay callbacks wait in a FIFO and run one per step before any timer of the current
+  // time: the same order fake-timers would give them, without the cost of a timer each.
+  const immediate: Array<{ callback: () => void; cancelled: boolean }> = [];
+  let immediateHead = 0;
+
+  const schedule = (ms: number, callback: () => void): CancelTimer => {
+    if (!(ms > 0)) {
+      const task = { callback, cancelled: false };
+      immediate.push(task);
+      return () => {
+        task.cancelled = true;
+      };
+    }
+    const id = fake.setTimeout(() => {
+      fired += 1;
+      callback();
+    }, Math.ceil(ms));
+    return () => fake.clearTimeout(id);
+  };
+
+  /** Runs the next zero-delay callback; false when there is none. */
+  const runImmediate = (): boolean => {
+    while (immediateHead < immediate.length) {
+      const task = immediate[immediateHead++] as { callback: () => void; cancelled: boolean };
+      if (immediateHead > 1024 && immediateHead * 2 > immediate.length) {
+        immediate.splice(0, immediateHead);
+        immediateHead = 0;
+      }
+      if (task.cancelled) continue;
+      fired += 1;
+      task.callback();
+      return true;
+    }
+    return false;
+  };
+
+  const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!(ms > 0)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let onAbort: (() => void) | undefined;
+      const cancel = schedule(ms, () => {
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      if (signal) {
+        onAbort = () => {
+          cancel();
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  };
+
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running) throw new Error('VirtualClock.run is already active on this clock');
+    running = true;
+    try {
+      let settled = false;
+      const promise = work();
+      promise.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (let steps = 0; ; steps++) {
+        // Every 1024 steps a full event-loop turn lets signals and I/O in; otherwise a
+        // process.nextTick round is enough: Node runs it only once the microtask queue is empty.
+        if ((steps & 1023) === 0) await yieldMacrotask();
+        else await afterMicrotasks();
+        if (settled) break;
+        if (runImmediate()) continue;
+        if (fake.countTimers() === 0) {
+          throw new VirtualClockStallError(
+            `Virtual clock stalled at ${new Date(fake.now).toISOString()}: work is pending but nothing is scheduled on the clock (it waits on something outside virtual time)`,
+          );
+        }
+        fake.next();
+      }
+      return await promise;
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    now: () => fake.now,
+    sleep,
+    schedule,
+    run,
+    pendingTimers: () => fake.countTimers() + immediate.slice(immediateHead).filter((t) => !t.cancelled).length,
+    firedTimers: () => fired,
+  };
+}

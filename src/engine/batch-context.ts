@@ -1,0 +1,46 @@
+/** The state shared by the pieces of one batch run. Internal to the engine. */
+import type { CutReason } from '../events/batch-event.js';
+import type { Clock, EventSink, Random } from '../ports.js';
+import type { ScrapflyClient } from '../scrapfly/scrapfly-client.js';
+import type { BatchItem, PriceExtractor } from './batch-types.js';
+import type { Policy } from './policy.js';
+import type { SignalHolder } from './signal-holder.js';
+
+export interface BatchContext {
+  policy: Policy;
+  items: readonly BatchItem[];
+  clock: Clock;
+  events: EventSink;
+  random: Random;
+  client: ScrapflyClient;
+  extractPrice: PriceExtractor;
+  startMs: number;
+  /** Set once the batch deadline passed or the caller cancelled. */
+  batchCut: CutReason | null;
+  /** Items in progress, to cut them at the batch deadline. */
+  running: Set<ItemState>;
+  /** Calls abandoned but still running; the batch waits for them before returning. */
+  zombies: Set<Promise<unknown>>;
+  /** Consecutive timeouts per domain, and domains whose circuit is open. */
+  timeoutStreaks: Map<string, number>;
+  openCircuits: Set<string>;
+}
+
+/** One item in progress. */
+export interface ItemState {
+  index: number;
+  item: BatchItem;
+  worker: number;
+  startMs: number;
+  attempts: number;
+  calls: number;
+  tier: number;
+  /** Why the item was cut, once it was. */
+  cut: CutReason | null;
+  /** What to do when the item is cut; replaced by whatever the item is waiting on. */
+  onCut: ((reason: CutReason) => void) | null;
+  /** The item's own random stream (policy backoff), made on first use. */
+  random: Random | null;
+  /** The signal the item's requests are sent with (its worker's). */
+  signals: SignalHolder;
+}

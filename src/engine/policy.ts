@@ -1,0 +1,128 @@
+/**
+ * A batch policy: how many workers, how the work executes, the tier ladder with its Scrapfly
+ * parameters, the client's own timeouts and retries, the application's retry and escalation rules,
+ * timeouts and deadlines. Durations are milliseconds; null means "none".
+ */
+import type { ErrorClass } from '../events/batch-event.js';
+import type { ProxyPool } from '../scrapfly/scrape-params.js';
+
+/** Error classes a rule applies to; `retryable` means Scrapfly's retryable flag, `any` everything. */
+export type ErrorSelector = ErrorClass | 'retryable' | 'any';
+
+/** Exponential backoff: `initialMs × factor^n`, capped at `maxMs`, with jitter. */
+export interface BackoffSpec {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  /** `full`: uniform in [0, d]; `equal`: d/2 + uniform in [0, d/2]; `none`: d. */
+  jitter: 'none' | 'full' | 'equal';
+}
+
+/** One rung of the tier ladder, in Scrapfly's terms. */
+export interface TierSpec {
+  name: string;
+  renderJs: boolean;
+  asp: boolean;
+  proxyPool: ProxyPool | null;
+  country: string | null;
+  /** Scrapfly's `retry` parameter. */
+  retry: boolean;
+  /** Scrapfly's `timeout` parameter, ms, or null to send none. Not honoured by the API with `retry=true`. */
+  timeoutMs: number | null;
+  costBudget: number | null;
+  /** Overrides the client's read timeout for this tier; `auto` is Scrapfly's recommendation. */
+  readTimeoutMs?: number | 'auto' | null;
+}
+
+/**
+ * The client library's behaviour for one call: each request has a read timeout (the request is
+ * closed when it fires) and the library itself retries some failures before the call fails.
+ */
+export interface ClientSpec {
+  /** Read timeout per request, ms; `auto` is Scrapfly's recommendation (155 s with retry, timeout + 5 s without). */
+  readTimeoutMs: number | 'auto' | null;
+  /** Requests per call, including the first (≥ 1). */
+  maxTries: number;
+  /** Failures the library retries by itself. */
+  retryOn: ErrorSelector[];
+  backoff: BackoffSpec;
+}
+
+/** The application's own retries of a failed call on the same tier. */
+export interface RetryRule {
+  /** Calls per tier, including the first (≥ 1). */
+  maxCalls: number;
+  on: ErrorSelector[];
+  backoff: BackoffSpec;
+  /** Wait at least the Retry-After a 429 carries. */
+  respectRetryAfter: boolean;
+}
+
+export interface Policy {
+  name: string;
+  description: string;
+  workers: number;
+  /**
+   * `concurrent`: workers run in parallel. `blocking`: each item's calls block the one event loop
+   * (a synchronous client inside async workers), so one item runs at a time and no timeout or
+   * deadline can fire while a call is running; they take effect when it returns.
+   */
+  execution: 'concurrent' | 'blocking';
+  client: ClientSpec;
+  tiers: TierSpec[];
+  retry: RetryRule;
+  /** Failures that move the item to the next tier once retries are spent; others fail it. */
+  escalateOn: ErrorSelector[];
+  /** The application's hard timeout around one client call, ms. */
+  callTimeoutMs: number | null;
+  /** What a call timeout or a deadline does to the request: cancel it, or stop waiting and let it run on. */
+  timeoutSemantics: 'abort' | 'abandon';
+  /** Time an item may take from its start, ms. */
+  itemDeadlineMs: number | null;
+  /** Time the batch may take from its start, ms; queued items are skipped after it. */
+  batchDeadlineMs: number | null;
+  /** Emit a slow-request warning when a request has run this long, ms. */
+  slowRequestMs: number | null;
+  /** Skip a domain's remaining items after this many consecutive timeouts on it. */
+  circuitBreaker: { consecutiveTimeouts: number } | null;
+}
+
+/** Python's `backoff.expo` with full jitter: waits uniform in [0, 1 s], [0, 2 s], [0, 4 s]… */
+export const PYTHON_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: Number.MAX_SAFE_INTEGER, jitter: 'full' };
+
+/**
+ * The official Python SDK's `scrape()`: a 160 s read timeout and up to 5 tries on read timeouts
+ * and connection errors with exponential backoff; no overall deadline; HTTP errors are not retried.
+ */
+export const PYTHON_SDK_CLIENT: ClientSpec = {
+  readTimeoutMs: 160_000,
+  maxTries: 5,
+  retryOn: ['client-timeout', 'network'],
+  backoff: PYTHON_BACKOFF,
+};
+
+/** A client with Scrapfly's recommended read timeout and no retries of its own. */
+export const PLAIN_CLIENT: ClientSpec = {
+  readTimeoutMs: 'auto',
+  maxTries: 1,
+  retryOn: [],
+  backoff: { initialMs: 1000, factor: 2, maxMs: 30_000, jitter: 'full' },
+};
+
+/** The named client presets a scenario can refer to. */
+export const CLIENT_PRESETS: Record<string, ClientSpec> = {
+  'python-sdk': PYTHON_SDK_CLIENT,
+  plain: PLAIN_CLIENT,
+};
+
+/** The classic ladder: plain datacenter fetch, then JS rendering, then ASP on residential proxies. */
+export const DEFAULT_TIERS: TierSpec[] = [
+  { name: 'plain', renderJs: false, asp: false, proxyPool: null, country: null, retry: true, timeoutMs: null, costBudget: null },
+  { name: 'render_js', renderJs: true, asp: false, proxyPool: null, country: null, retry: true, timeoutMs: null, costBudget: null },
+  { name: 'asp', renderJs: true, asp: true, proxyPool: 'public_residential_pool', country: null, retry: true, timeoutMs: null, costBudget: null },
+];
+
+/** The most requests one item can make under `policy`. */
+export function maxAttemptsPerItem(policy: Policy): number {
+  return policy.tiers.length * policy.retry.maxCalls * policy.client.maxTries;
+}

@@ -1,0 +1,185 @@
+/**
+ * The batch engine's single entry point. Runs `items` through a pool of `policy.workers` workers
+ * (p-limit, items taken in order) on the given ports, emitting typed events, and returns one
+ * outcome per item. The same function runs simulations (virtual clock, mock transport), replays,
+ * the CI gate and live batches (real clock, undici).
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { CancelledError } from '../errors.js';
+import { extractJsonLdPrice } from '../extract/extract-json-ld-price.js';
+import type { Ports } from '../ports.js';
+import { createScrapflyClient } from '../scrapfly/scrapfly-client.js';
+import type { BatchContext, ItemState } from './batch-context.js';
+import { countOutcomes, type BatchItem, type BatchResult, type ItemResult, type PriceExtractor } from './batch-types.js';
+import { createEventLoopLock } from './event-loop-lock.js';
+import { SignalHolder } from './signal-holder.js';
+import type { Policy } from './policy.js';
+import { cutItem, runItem } from './run-item.js';
+
+export interface RunBatchOptions {
+  items: readonly BatchItem[];
+  policy: Policy;
+  ports: Ports;
+  /** The API key and, optionally, another base URL (the mock's HTTP face). */
+  scrapfly: { apiKey: string; baseUrl?: string };
+  /** An id for the run; appears in `batch.start`. */
+  batchId: string;
+  /** Cancels the batch: requests in flight are aborted and the remaining items end as cancelled. */
+  signal?: AbortSignal;
+  /** Finds the price in a page; JSON-LD by default. */
+  extractPrice?: PriceExtractor;
+}
+
+/** The partial result of a cancelled batch travels on the CancelledError. */
+export class BatchCancelledError extends CancelledError {
+  readonly result: BatchResult;
+
+  constructor(result: BatchResult) {
+    super('batch cancelled');
+    this.result = result;
+  }
+}
+
+/**
+ * Runs a batch to completion. Resolves once every item has an outcome and every abandoned
+ * (zombie) request has ended; `batch.end` is emitted when the last item settles. Rejects only
+ * with `BatchCancelledError` (carrying every item's outcome) when `signal` aborts, or on a bug.
+ */
+export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
+  const { items, policy, ports, signal } = options;
+  const { clock, events } = ports;
+  const ctx: BatchContext = {
+    policy,
+    items,
+    clock,
+    events,
+    random: ports.random,
+    client: createScrapflyClient({ transport: ports.transport, apiKey: options.scrapfly.apiKey, baseUrl: options.scrapfly.baseUrl }),
+    extractPrice: options.extractPrice ?? ((html) => extractJsonLdPrice(html)),
+    startMs: clock.now(),
+    batchCut: null,
+    running: new Set(),
+    zombies: new Set(),
+    timeoutStreaks: new Map(),
+    openCircuits: new Set(),
+  };
+  events.emit({ type: 'batch.start', atMs: ctx.startMs, batchId: options.batchId, policy: policy.name, items: items.length, workers: policy.workers, execution: policy.execution });
+
+  const cutBatch = (reason: 'batch-deadline' | 'cancelled') => {
+    if (ctx.batchCut !== null) return;
+    ctx.batchCut = reason;
+    for (const state of [...ctx.running]) cutItem(state, reason);
+  };
+  const cancelDeadline = policy.batchDeadlineMs === null ? null : clock.schedule(policy.batchDeadlineMs, () => cutBatch('batch-deadline'));
+  const onAbort = () => cutBatch('cancelled');
+  if (signal?.aborted) cutBatch('cancelled');
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const limit = pLimit(policy.workers);
+  const freeWorkers: number[] = [];
+  for (let w = policy.workers; w >= 1; w--) freeWorkers.push(w);
+  const workerSignals: SignalHolder[] = [];
+  for (let w = 0; w <= policy.workers; w++) workerSignals.push(new SignalHolder());
+  const loop = policy.execution === 'blocking' ? createEventLoopLock() : null;
+
+  const processItem = async (index: number): Promise<ItemResult> => {
+    const item = items[index]!;
+    if (ctx.batchCut !== null) return skip(ctx, index, ctx.batchCut);
+    if (ctx.openCircuits.has(item.domain)) return skip(ctx, index, 'circuit-open');
+    const worker = freeWorkers.pop()!;
+    try {
+      if (loop) {
+        await loop.acquire();
+        if (ctx.batchCut !== null) {
+          loop.release();
+          return skip(ctx, index, ctx.batchCut);
+        }
+      }
+      const startMs = clock.now();
+      const state: ItemState = {
+        index,
+        item,
+        worker,
+        startMs,
+        attempts: 0,
+        calls: 0,
+        tier: 0,
+        cut: null,
+        onCut: null,
+        random: null,
+        signals: workerSignals[worker]!,
+      };
+      events.emit({ type: 'item.start', atMs: startMs, item: index, name: item.name, domain: item.domain, worker, queuedMs: startMs - ctx.startMs });
+      ctx.running.add(state);
+      try {
+        return await runItem(ctx, state);
+      } finally {
+        ctx.running.delete(state);
+        loop?.release();
+      }
+    } finally {
+      freeWorkers.push(worker);
+    }
+  };
+
+  let results: ItemResult[];
+  try {
+    results = await runInOrder({ count: items.length, limit, lookahead: policy.workers, run: processItem });
+  } finally {
+    cancelDeadline?.();
+    signal?.removeEventListener('abort', onAbort);
+  }
+  const endMs = results.reduce((max, r) => Math.max(max, r.endMs), ctx.startMs);
+  const counts = countOutcomes(results);
+  events.emit({ type: 'batch.end', atMs: clock.now(), makespanMs: endMs - ctx.startMs, ...counts });
+  while (ctx.zombies.size > 0) await Promise.all([...ctx.zombies]);
+
+  const result: BatchResult = { batchId: options.batchId, policy: policy.name, startMs: ctx.startMs, endMs, makespanMs: endMs - ctx.startMs, items: results, counts };
+  if (ctx.batchCut === 'cancelled') throw new BatchCancelledError(result);
+  return result;
+}
+
+/**
+ * Runs `run(0..count-1)` through `limit`, taking items in order. Only `lookahead` items wait in
+ * the limiter's queue at any time (more are submitted as items finish), so memory does not grow
+ * with the batch: queueing 100,000 promises up front costs more than the simulation itself.
+ */
+function runInOrder(options: {
+  count: number;
+  limit: LimitFunction;
+  lookahead: number;
+  run: (index: number) => Promise<ItemResult>;
+}): Promise<ItemResult[]> {
+  const { count, limit, run } = options;
+  const results = new Array<ItemResult>(count);
+  if (count === 0) return Promise.resolve(results);
+  return new Promise((resolve, reject) => {
+    let submitted = 0;
+    let settled = 0;
+    let failed = false;
+    const submit = () => {
+      const index = submitted++;
+      limit(() => run(index)).then(
+        (result) => {
+          results[index] = result;
+          settled++;
+          if (settled === count) resolve(results);
+          else if (submitted < count && !failed) submit();
+        },
+        (error: unknown) => {
+          failed = true;
+          reject(error);
+        },
+      );
+    };
+    const initial = Math.min(count, limit.concurrency + options.lookahead);
+    for (let k = 0; k < initial; k++) submit();
+  });
+}
+
+function skip(ctx: BatchContext, index: number, reason: string): ItemResult {
+  const item = ctx.items[index]!;
+  const atMs = ctx.clock.now();
+  ctx.events.emit({ type: 'item.end', atMs, item: index, worker: null, outcome: 'skipped', price: null, currency: null, reason, errorCode: null, attempts: 0, tier: 0, durationMs: 0 });
+  return { index, name: item.name, url: item.url, domain: item.domain, worker: null, startMs: null, endMs: atMs, outcome: 'skipped', price: null, currency: null, reason, errorCode: null, attempts: 0, tier: 0 };
+}

@@ -1,0 +1,18 @@
+/**
+ * The mock Scrapfly API as msw request handlers for `https://api.scrapfly.io` (or another base
+ * URL). Latency goes through the Clock port, never msw's `delay()` (which uses real timers).
+ */
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { Clock } from '../ports.js';
+import type { MockCore } from './mock-core.js';
+import { serveMockRequest } from './serve-request.js';
+
+/** Handlers for GET/POST /scrape and GET /account served by `core` on `clock`. */
+export function createMswHandlers(options: { core: MockCore; clock: Clock; baseUrl?: string }): HttpHandler[] {
+  const base = (options.baseUrl ?? 'https://api.scrapfly.io').replace(/\/+$/, '');
+  const resolver = async ({ request }: { request: Request }) => {
+    const response = await serveMockRequest({ core: options.core, clock: options.clock, method: request.method, url: request.url, signal: request.signal });
+    return HttpResponse.json(response.body as Record<string, unknown>, { status: response.status, headers: response.headers });
+  };
+  return [http.get(`${base}/scrape`, resolver), http.post(`${base}/scrape`, resolver), http.get(`${base}/account`, resolver)];
+}

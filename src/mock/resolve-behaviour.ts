@@ -1,0 +1,92 @@
+/**
+ * Resolves how a request behaves: the world's default behaviour, then the feature level's, then
+ * the domain's, then any wave active at that moment, each layer overriding the fields it sets.
+ * Compiled behaviours are cached; this sits on the simulator's per-request path.
+ */
+import { createLatencyModel, type LatencyModel } from '../latency/latency-model.js';
+import type { BehaviourSpec, FeatureLevel, WaveSpec, WorldSpec } from './world-spec.js';
+
+/** One possible error of an internal attempt, with its cumulative probability. */
+export interface ErrorDraw {
+  code: string;
+  /** The target's status for `upstream-<status>` entries, else null. */
+  upstreamStatus: number | null;
+  cumulative: number;
+}
+
+/** A behaviour ready for sampling. */
+export interface CompiledBehaviour {
+  latency: LatencyModel;
+  errors: ErrorDraw[];
+  hang: { p: number; latency: LatencyModel } | null;
+  noPrice: number;
+}
+
+export type BehaviourResolver = (options: { domain: string; level: FeatureLevel; atMs: number }) => CompiledBehaviour;
+
+/** Builds the resolver for a world whose batch started at `originMs` (waves are relative to it). */
+export function createBehaviourResolver(options: { world: WorldSpec; originMs: number }): BehaviourResolver {
+  const { world, originMs } = options;
+  const cache = new Map<string, CompiledBehaviour>();
+  const waves = world.waves.map((wave, index) => ({ wave, index, fromMs: originMs + wave.startMs, toMs: originMs + wave.startMs + wave.durationMs }));
+
+  return ({ domain, level, atMs }) => {
+    let active = '';
+    const activeWaves: WaveSpec[] = [];
+    for (const w of waves) {
+      if (atMs >= w.fromMs && atMs < w.toMs && (w.wave.domain === null || w.wave.domain === domain) && (w.wave.levels.length === 0 || w.wave.levels.includes(level))) {
+        active += `+${w.index}`;
+        activeWaves.push(w.wave);
+      }
+    }
+    const key = `${domain}|${level}${active}`;
+    let compiled = cache.get(key);
+    if (!compiled) {
+      const layers: (BehaviourSpec | undefined)[] = [
+        world.behaviour.default,
+        world.behaviour[level],
+        world.domains[domain]?.default,
+        world.domains[domain]?.[level],
+        ...activeWaves.map((w) => w.behaviour),
+      ];
+      compiled = compileBehaviour(mergeBehaviour(layers));
+      cache.set(key, compiled);
+    }
+    return compiled;
+  };
+}
+
+/** Layers behaviours: each later layer replaces the fields it sets. */
+export function mergeBehaviour(layers: readonly (BehaviourSpec | undefined)[]): BehaviourSpec {
+  const merged: BehaviourSpec = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    if (layer.latency !== undefined) merged.latency = layer.latency;
+    if (layer.errors !== undefined) merged.errors = layer.errors;
+    if (layer.hang !== undefined) merged.hang = layer.hang;
+    if (layer.noPrice !== undefined) merged.noPrice = layer.noPrice;
+  }
+  return merged;
+}
+
+function compileBehaviour(spec: BehaviourSpec): CompiledBehaviour {
+  if (!spec.latency) throw new Error('behaviour has no latency model (the scenario loader should have caught this)');
+  const errors: ErrorDraw[] = [];
+  let cumulative = 0;
+  for (const [code, p] of Object.entries(spec.errors ?? {})) {
+    if (!(p > 0)) continue;
+    cumulative += p;
+    const upstream = /^upstream-(\d{3})$/.exec(code);
+    errors.push({
+      code: upstream ? 'ERR::SCRAPE::BAD_UPSTREAM_RESPONSE' : code,
+      upstreamStatus: upstream ? Number(upstream[1]) : null,
+      cumulative,
+    });
+  }
+  return {
+    latency: createLatencyModel(spec.latency),
+    errors,
+    hang: spec.hang && spec.hang.p > 0 ? { p: spec.hang.p, latency: createLatencyModel(spec.hang.latency) } : null,
+    noPrice: spec.noPrice ?? 0,
+  };
+}

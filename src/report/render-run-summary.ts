@@ -1,0 +1,71 @@
+/**
+ * Plain-text summaries of simulated runs: a block of metrics per policy and a comparison table.
+ * Pure: colour comes in as styles.
+ */
+import { formatDurationMs } from '../units/duration.js';
+import type { RunMetrics } from './compute-metrics.js';
+import { formatClockTime } from './format-clock-time.js';
+import type { TimelineStyles } from './timeline-styles.js';
+
+/** The metrics block of one run. `budgetMs` adds a verdict line; `accountConcurrency` a denominator. */
+export function renderRunSummary(options: { metrics: RunMetrics; description?: string; budgetMs?: number | null; accountConcurrency?: number | null; styles: TimelineStyles }): string {
+  const { metrics: m, styles } = options;
+  const lines: string[] = [];
+  lines.push(styles.heading(`Policy ${m.policy}`) + (options.description ? ` — ${options.description}` : ''));
+  const budget =
+    options.budgetMs === null || options.budgetMs === undefined
+      ? ''
+      : m.makespanMs <= options.budgetMs
+        ? `   budget ${formatDurationMs(options.budgetMs)}: within`
+        : `   budget ${formatDurationMs(options.budgetMs)}: ${styles.stall('EXCEEDED')}`;
+  lines.push(
+    `  makespan   ${formatDurationMs(m.makespanMs)} (${formatClockTime(m.startMs)} → ${formatClockTime(m.endMs)})   lower bound ${formatDurationMs(m.lowerBoundMs)} (ratio ${m.makespanRatio.toFixed(2)})${budget}`,
+  );
+  lines.push(
+    `  items      ${m.counts.priced} priced · ${m.counts.failed} failed · ${m.counts.timedOut} timed out · ${m.counts.skipped} skipped   (${(m.successRate * 100).toFixed(1)}% priced, ${m.workers} workers, ${m.execution}, utilization ${(m.utilization * 100).toFixed(0)}%)`,
+  );
+  lines.push(
+    `  stalls     ${m.stalls.count} attempts over ${formatDurationMs(m.stalls.thresholdMs)} · ${formatMinutes(m.stalls.blockedWorkerMs)} worker-min lost · all workers stalled for ${formatDurationMs(m.stalls.allWorkersStalledMs)}`,
+  );
+  lines.push(`  zombies    ${m.zombies.count} requests still running after the client stopped waiting · ${formatMinutes(m.zombies.slotMs)} slot-min held at Scrapfly`);
+  const limit = options.accountConcurrency ? `/${options.accountConcurrency}` : '';
+  lines.push(
+    `  scrapfly   peak concurrency ${m.scrapfly.peakConcurrency}${limit} · ${m.scrapfly.throttled} × 429 · ${m.scrapfly.requests} requests · ${m.scrapfly.creditsCharged} credits`,
+  );
+  lines.push(`  queue wait p50 ${formatDurationMs(m.queueWait.p50Ms)} · p95 ${formatDurationMs(m.queueWait.p95Ms)} · max ${formatDurationMs(m.queueWait.maxMs)}`);
+  if (m.warnings.timeoutDomains.length > 0) lines.push(`  timeouts   domains that keep timing out: ${m.warnings.timeoutDomains.join(', ')}`);
+  if (m.warnings.slowRequests.length > 0) lines.push(`  slow       ${m.warnings.slowRequests.length} slow-request warnings (over ${formatDurationMs(m.warnings.slowRequests[0]?.elapsedMs ?? 0)})`);
+  return lines.join('\n');
+}
+
+/** A comparison table of runs, one row per policy. */
+export function renderComparisonTable(options: { rows: readonly RunMetrics[]; budgetMs?: number | null }): string {
+  const header = ['policy', 'makespan', 'ratio', 'priced', 'failed', 'timed out', 'skipped', 'stall w-min', 'zombies', 'peak conc', '429s', 'credits'];
+  if (options.budgetMs !== null && options.budgetMs !== undefined) header.push(`≤ ${formatDurationMs(options.budgetMs)}`);
+  const rows = options.rows.map((m) => {
+    const row = [
+      m.policy,
+      formatDurationMs(m.makespanMs),
+      m.makespanRatio.toFixed(2),
+      String(m.counts.priced),
+      String(m.counts.failed),
+      String(m.counts.timedOut),
+      String(m.counts.skipped),
+      formatMinutes(m.stalls.blockedWorkerMs),
+      String(m.zombies.count),
+      String(m.scrapfly.peakConcurrency),
+      String(m.scrapfly.throttled),
+      String(m.scrapfly.creditsCharged),
+    ];
+    if (options.budgetMs !== null && options.budgetMs !== undefined) row.push(m.makespanMs <= options.budgetMs ? 'yes' : 'no');
+    return row;
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+/** Minutes with one decimal, e.g. "167.6". */
+export function formatMinutes(ms: number): string {
+  return (ms / 60_000).toFixed(1);
+}

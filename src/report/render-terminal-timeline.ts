@@ -1,0 +1,140 @@
+/**
+ * A starvation timeline for the terminal: one lane per worker on a clock-time axis, where each
+ * character is a slice of time showing what the worker was doing. Stalls, timeouts, escalations,
+ * 429s and backoff have their own symbols (readable without colour) and colours; two extra lanes
+ * show the account's requests in flight at Scrapfly and the zombie requests still running.
+ */
+import type { BatchEvent } from '../events/batch-event.js';
+import { formatDurationMs } from '../units/duration.js';
+import { buildRunRecords } from './attempt-records.js';
+import { DEFAULT_STALL_THRESHOLD_MS } from './compute-metrics.js';
+import { formatClockTime } from './format-clock-time.js';
+import type { TimelineStyles } from './timeline-styles.js';
+
+/** Symbols by state. Discrete marks (429, escalation, timeout) win over the spans they fall in. */
+const SYMBOLS = { idle: '·', backoff: '~', busy: '=', stall: '#', throttled: '!', escalate: '^', timeout: 'x' } as const;
+type State = keyof typeof SYMBOLS;
+const PRIORITY: Record<State, number> = { idle: 0, backoff: 1, busy: 2, stall: 3, throttled: 4, escalate: 5, timeout: 6 };
+
+const LABEL_WIDTH = 10;
+/** Lanes beyond this many workers are summarised in one line. */
+const MAX_LANES = 40;
+
+/** Renders the timeline of one run's events in `width` columns (at least 40). */
+export function renderTerminalTimeline(options: {
+  events: readonly BatchEvent[];
+  width: number;
+  styles: TimelineStyles;
+  stallThresholdMs?: number;
+}): string {
+  const { styles } = options;
+  const records = buildRunRecords(options.events);
+  const thresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
+  const cols = Math.max(20, Math.floor(options.width) - LABEL_WIDTH - 2);
+  const t0 = records.startMs;
+  const spanMs = Math.max(1, records.endMs - t0);
+  const bucketMs = spanMs / cols;
+  const col = (atMs: number) => Math.min(cols - 1, Math.max(0, Math.floor((atMs - t0) / bucketMs)));
+  const lanes = new Map<number, State[]>();
+  const lane = (worker: number) => {
+    let l = lanes.get(worker);
+    if (!l) {
+      l = new Array<State>(cols).fill('idle');
+      lanes.set(worker, l);
+    }
+    return l;
+  };
+  const paint = (worker: number, fromMs: number, toMs: number, state: State) => {
+    const l = lane(worker);
+    for (let c = col(fromMs); c <= col(Math.max(fromMs, toMs - 1e-9)); c++) if (PRIORITY[state] > PRIORITY[l[c] as State]) l[c] = state;
+  };
+  for (let w = 1; w <= records.workers; w++) lane(w);
+  const workerOfItem = new Map(records.items.map((i) => [i.item, i.worker]));
+  const blocking = records.execution === 'blocking';
+  for (const a of records.attempts) {
+    if (a.startedAsZombie) continue;
+    const stopMs = a.clientEndMs ?? a.endMs ?? records.endMs;
+    const stalled = stopMs - a.startMs > thresholdMs;
+    paint(a.worker, a.startMs, stopMs, stalled ? 'stall' : 'busy');
+    // A call that blocks the event loop stalls every worker, not just its own.
+    if (stalled && blocking) for (let w = 1; w <= records.workers; w++) paint(w, a.startMs, stopMs, 'stall');
+    if (a.result === 'read-timeout' || a.result === 'cut' || a.abandonedAtMs !== null) paint(a.worker, stopMs, stopMs, 'timeout');
+    if (a.status === 429) paint(a.worker, a.startMs, a.startMs, 'throttled');
+  }
+  const inFlight = new Array<number>(cols).fill(0);
+  const zombies = new Array<number>(cols).fill(0);
+  let sawMock = false;
+  let level = 0;
+  let levelCol = 0;
+  for (const e of options.events) {
+    if (e.type === 'tier.escalate' || e.type === 'backoff') {
+      const worker = workerOfItem.get(e.item);
+      if (worker === null || worker === undefined) continue;
+      if (e.type === 'tier.escalate') paint(worker, e.atMs, e.atMs, 'escalate');
+      else paint(worker, e.atMs, e.atMs + e.delayMs, 'backoff');
+    } else if ((e.type === 'mock.accept' || e.type === 'mock.end') && e.atMs <= records.endMs) {
+      // The account's concurrency is a step function: hold the level until the next change.
+      sawMock = true;
+      const c = col(e.atMs);
+      for (let k = levelCol; k <= c; k++) inFlight[k] = Math.max(inFlight[k] as number, level);
+      level = e.concurrency;
+      levelCol = c;
+      inFlight[c] = Math.max(inFlight[c] as number, level);
+    }
+  }
+  for (let k = levelCol; k < cols && sawMock; k++) inFlight[k] = Math.max(inFlight[k] as number, level);
+  for (const a of records.attempts) {
+    const stopped = a.startedAsZombie ? a.startMs : a.abandonedAtMs ?? (a.result === 'read-timeout' || a.result === 'cut' ? a.endMs : null);
+    const ranUntil = a.serverEndMs ?? (a.abandonedAtMs !== null || a.startedAsZombie ? a.endMs : null);
+    if (stopped === null || ranUntil === null || ranUntil <= stopped) continue;
+    for (let c = col(stopped); c <= col(Math.min(ranUntil, records.endMs)) && stopped < records.endMs; c++) zombies[c] = (zombies[c] as number) + 1;
+  }
+
+  const out: string[] = [];
+  const axis = renderAxis(t0, spanMs, cols);
+  out.push(styles.label(`${''.padEnd(LABEL_WIDTH)} ${axis}`));
+  const workers = [...lanes.keys()].sort((a, b) => a - b);
+  const shown = workers.length > MAX_LANES ? workers.slice(0, MAX_LANES) : workers;
+  for (const w of shown) out.push(`${styles.label(`worker ${w}`.padEnd(LABEL_WIDTH))}|${(lanes.get(w) as State[]).map((s) => styleOf(styles, s)(SYMBOLS[s])).join('')}|`);
+  if (shown.length < workers.length) out.push(styles.label(`… ${workers.length - shown.length} more workers not drawn`));
+  if (sawMock) out.push(`${styles.label('scrapfly'.padEnd(LABEL_WIDTH))}|${inFlight.map((n) => styles.busy(digit(n))).join('')}|`);
+  out.push(`${styles.label('zombies'.padEnd(LABEL_WIDTH))}|${zombies.map((n) => (n > 0 ? styles.zombie(digit(n)) : styles.idle(' '))).join('')}|`);
+  out.push(
+    styles.label(
+      `${''.padEnd(LABEL_WIDTH)} one column = ${formatDurationMs(bucketMs)}   ` +
+        [
+          `${styles.stall(SYMBOLS.stall)} stalled (> ${formatDurationMs(thresholdMs)})`,
+          `${styles.busy(SYMBOLS.busy)} working`,
+          `${styles.timeout(SYMBOLS.timeout)} timeout`,
+          `${styles.escalate(SYMBOLS.escalate)} escalation`,
+          `${styles.throttled(SYMBOLS.throttled)} 429`,
+          `${styles.backoff(SYMBOLS.backoff)} backoff`,
+          `${styles.idle(SYMBOLS.idle)} idle`,
+          `digits: requests in flight at Scrapfly / zombies`,
+        ].join('  '),
+    ),
+  );
+  return out.join('\n');
+}
+
+function styleOf(styles: TimelineStyles, state: State) {
+  return styles[state];
+}
+
+function digit(n: number): string {
+  if (n <= 0) return ' ';
+  return n < 10 ? String(n) : '+';
+}
+
+/** The time axis: clock labels at the start, the end and evenly in between where they fit. */
+function renderAxis(t0: number, spanMs: number, cols: number): string {
+  const line = new Array<string>(cols + 2).fill(' ');
+  const labels = Math.max(2, Math.floor(cols / 16));
+  for (let k = 0; k < labels; k++) {
+    const c = Math.round((k * (cols - 1)) / (labels - 1));
+    const text = formatClockTime(t0 + (c / cols) * spanMs);
+    const at = Math.min(cols + 2 - text.length, Math.max(0, c + 1 - (k === 0 ? 1 : k === labels - 1 ? text.length : Math.floor(text.length / 2))));
+    for (let i = 0; i < text.length; i++) line[at + i] = text[i] as string;
+  }
+  return line.join('').trimEnd();
+}

@@ -1,0 +1,61 @@
+/**
+ * Validates a scenario from its JSON text. Every error names the source, the field path and the
+ * bad value. Pure: reading the file is the caller's business.
+ */
+import { ScenarioError } from '../errors.js';
+import { join, type FieldReader as Reader, FieldReader } from './field-reader.js';
+import { parseItems } from './parse-items.js';
+import { parsePolicies } from './parse-policy.js';
+import { parseWorld } from './parse-world.js';
+import type { Scenario } from './scenario-types.js';
+
+const KEYS = ['$schema', 'name', 'description', 'startAt', 'seed', 'items', 'world', 'policies', 'budget', 'budgets'];
+
+/** Parses and validates scenario JSON text; `source` names it in errors (usually the file path). */
+export function parseScenarioText(options: { text: string; source: string }): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(options.text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ScenarioError(`Failed to load scenario ${options.source}: not valid JSON (${detail})`);
+  }
+  return parseScenario({ json, source: options.source });
+}
+
+/** Validates an already-decoded scenario object. */
+export function parseScenario(options: { json: unknown; source: string }): Scenario {
+  const reader: Reader = new FieldReader(options.source);
+  const obj = reader.object(options.json, '(root)');
+  reader.knownKeys(obj, KEYS, '');
+  const notes: Scenario['notes'] = [];
+  const { items, products } = parseItems(reader, obj['items'], 'items');
+  const world = parseWorld(reader, obj['world'], 'world');
+  const policies = parsePolicies(reader, obj['policies'], 'policies', notes);
+  let startMs = Date.UTC(2025, 0, 1);
+  if (obj['startAt'] !== undefined) {
+    const text = reader.string(obj['startAt'], 'startAt');
+    const parsed = Date.parse(text);
+    if (!Number.isFinite(parsed) || !/Z|[+-]\d\d:?\d\d$/.test(text)) reader.fail('startAt', `must be an ISO 8601 time with a zone, like "2025-08-06T03:00:23Z", got "${text}"`);
+    startMs = parsed;
+  }
+  return {
+    name: reader.string(obj['name'], 'name'),
+    description: obj['description'] === undefined ? '' : readDescription(reader, obj['description']),
+    source: options.source,
+    startMs,
+    seed: obj['seed'] === undefined ? 1 : reader.number(obj['seed'], 'seed', { integer: true, min: 0 }),
+    items,
+    world: { ...world, products },
+    policies,
+    budgetMs: obj['budget'] === undefined ? null : reader.durationMs(obj['budget'], 'budget'),
+    budgets: obj['budgets'] === undefined ? [] : reader.array(obj['budgets'], 'budgets'),
+    notes,
+  };
+}
+
+/** A description may be one string or an array of lines (easier to write in JSON). */
+function readDescription(reader: Reader, value: unknown): string {
+  if (Array.isArray(value)) return value.map((line, i) => (typeof line === 'string' ? line : reader.fail(join('description', i), 'must be a string'))).join('\n');
+  return reader.string(value, 'description');
+}

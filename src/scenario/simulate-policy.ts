@@ -1,0 +1,82 @@
+/**
+ * Runs one policy of a scenario in simulation: the production engine on a virtual clock against
+ * the mock Scrapfly API (direct face or msw face), with the scenario's seed. Deterministic: the same
+ * scenario, policy, seed and face give byte-identical events.
+ */
+import { createVirtualClock } from '../clock/virtual-clock.js';
+import type { BatchResult } from '../engine/batch-types.js';
+import type { Policy } from '../engine/policy.js';
+import { runBatch } from '../engine/run-batch.js';
+import type { BatchEvent } from '../events/batch-event.js';
+import { createCollectingSink, createFanOutSink } from '../events/collect-events.js';
+import { createDirectTransport } from '../mock/direct-transport.js';
+import { createMockCore, type MockStats } from '../mock/mock-core.js';
+import { createMswHandlers } from '../mock/msw-handlers.js';
+import { createMswTransport } from '../mock/msw-transport.js';
+import { withInProcessHop } from '../mock/in-process-hop.js';
+import type { EventSink, Transport } from '../ports.js';
+import { createSeededRandom } from '../random/seeded-random.js';
+import type { Scenario } from './scenario-types.js';
+
+/** Which in-process face of the mock serves the run. */
+export type MockFace = 'direct' | 'msw';
+
+/** The key the simulated client sends; the mock accepts any non-empty key unless the scenario lists keys. */
+export const SIMULATION_API_KEY = 'scp-sim-0000000000';
+
+export interface SimulationRun {
+  scenario: string;
+  policy: Policy;
+  seed: number;
+  face: MockFace;
+  result: BatchResult;
+  /** Every engine and mock event, in order (unless `keepEvents` was false). */
+  events: BatchEvent[];
+  mock: MockStats;
+  /** Virtual-time steps the clock took. */
+  clockSteps: number;
+}
+
+/**
+ * Simulates `policy` on `scenario`. Also drains the mock: server-side scrapes that outlive the
+ * batch (requests the client gave up on) run to their end, so their events are in the record.
+ */
+export async function simulatePolicy(options: {
+  scenario: Scenario;
+  policy: Policy;
+  seed?: number;
+  face?: MockFace;
+  /** Also send events here as they happen. */
+  sink?: EventSink;
+  /** Keep events in memory (default true); large benchmarks turn it off. */
+  keepEvents?: boolean;
+  signal?: AbortSignal;
+}): Promise<SimulationRun> {
+  const { scenario, policy } = options;
+  const seed = options.seed ?? scenario.seed;
+  const face = options.face ?? 'direct';
+  const clock = createVirtualClock({ startMs: scenario.startMs });
+  const collector = createCollectingSink();
+  const sinks: EventSink[] = [];
+  if (options.keepEvents !== false) sinks.push(collector);
+  if (options.sink) sinks.push(options.sink);
+  const events = sinks.length === 1 ? (sinks[0] as EventSink) : createFanOutSink(sinks);
+  const random = createSeededRandom(seed);
+  const core = createMockCore({ world: scenario.world, clock, random: random.fork('mock'), events, originMs: scenario.startMs });
+  const faceTransport: Transport =
+    face === 'msw' ? createMswTransport({ handlers: createMswHandlers({ core, clock }) }) : createDirectTransport({ core, clock });
+  const transport = withInProcessHop({ clock, face: faceTransport });
+  const result = await clock.run(async () => {
+    const batch = await runBatch({
+      items: scenario.items,
+      policy,
+      ports: { clock, transport, random: random.fork('engine'), events },
+      scrapfly: { apiKey: SIMULATION_API_KEY },
+      batchId: `${scenario.name}/${policy.name}/seed-${seed}`,
+      signal: options.signal,
+    });
+    await core.whenIdle();
+    return batch;
+  });
+  return { scenario: scenario.name, policy, seed, face, result, events: collector.events, mock: core.stats(), clockSteps: clock.firedTimers() };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { createVirtualClock } from '../../src/clock/virtual-clock.js';
+import { VirtualClockStallError } from '../../src/errors.js';
+
+const T0 = Date.UTC(2025, 7, 6, 3, 0, 23);
+
+describe('virtual clock', () => {
+  it('advances only to the next timer, in order, at exact times', async () => {
+    const clock = createVirtualClock({ startMs: T0 });
+    const seen: Array<[string, number]> = [];
+    await clock.run(async () => {
+      await Promise.all([
+        clock.sleep(2_028_000).then(() => seen.push(['long', clock.now()])),
+        clock.sleep(7_000).then(() => seen.push(['short', clock.now()])),
+        (async () => {
+          await clock.sleep(7_000);
+          seen.push(['chained-1', clock.now()]);
+          await clock.sleep(7_000);
+          seen.push(['chained-2', clock.now()]);
+        })(),
+      ]);
+    });
+    expect(seen).toEqual([
+      ['short', T0 + 7_000],
+      ['chained-1', T0 + 7_000],
+      ['chained-2', T0 + 14_000],
+      ['long', T0 + 2_028_000],
+    ]);
+    expect(clock.now()).toBe(T0 + 2_028_000);
+  });
+
+  it('waits for microtask work (native Response bodies included) before moving time', async () => {
+    const clock = createVirtualClock({ startMs: T0 });
+    const result = await clock.run(async () => {
+      const body = await new Response(JSON.stringify({ price: 1299 })).json();
+      const at = clock.now();
+      await clock.sleep(1);
+      return { body, at, after: clock.now() };
+    });
+    expect(result).toEqual({ body: { price: 1299 }, at: T0, after: T0 + 1 });
+  });
+
+  it('cancels a sleep when its signal aborts, at that virtual time', async () => {
+    const clock = createVirtualClock({ startMs: T0 });
+    const controller = new AbortController();
+    const outcome = await clock.run(async () => {
+      clock.schedule(5_000, () => controller.abort(new Error('stop')));
+      try {
+        await clock.sleep(60_000, controller.signal);
+        return 'slept';
+      } catch (error) {
+        return `${(error as Error).message} at +${clock.now() - T0}`;
+      }
+    });
+    expect(outcome).toBe('stop at +5000');
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('rejects instead of hanging when work waits on something outside the clock', async () => {
+    const clock = createVirtualClock({ startMs: T0 });
+    await expect(clock.run(() => new Promise(() => {}))).rejects.toBeInstanceOf(VirtualClockStallError);
+  });
+});

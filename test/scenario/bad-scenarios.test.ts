@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/errors.js';
+import { parseScenario, parseScenarioText } from '../../src/scenario/parse-scenario.js';
+import { runCliCaptured } from '../support/run-cli-in-process.js';
+
+const valid = () => ({
+  name: 'small',
+  items: { count: 3, domains: { 'a.example': 1 } },
+  world: { account: { concurrency: 2 }, behaviour: { default: { latency: { type: 'fixed', ms: 1000 } } } },
+  policies: [{ name: 'p', workers: 2 }],
+});
+
+function errorOf(json: unknown): string {
+  try {
+    parseScenario({ json, source: 'x.json' });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('bad scenarios', () => {
+  it('accepts the valid baseline of these cases', () => {
+    expect(parseScenario({ json: valid(), source: 'x.json' }).items).toHaveLength(3);
+  });
+
+  it('broken JSON names the file', () => {
+    expect(() => parseScenarioText({ text: '{"name": ', source: 'x.json' })).toThrow(/^Failed to load scenario x\.json: not valid JSON/);
+  });
+
+  it('an unknown latency model names the field and the value', () => {
+    const json = valid();
+    (json.world.behaviour.default.latency as { type: string }).type = 'gaussian';
+    expect(errorOf(json)).toBe('Failed to load scenario x.json: world.behaviour.default.latency.type must be one of "fixed", "uniform", "lognormal", "empirical", "mixture", got "gaussian"');
+  });
+
+  it('workers ≤ 0 names the policy field', () => {
+    const json = valid();
+    json.policies[0]!.workers = -3;
+    expect(errorOf(json)).toBe('Failed to load scenario x.json: policies[0].workers must be a positive integer, got -3');
+    json.policies[0]!.workers = 0;
+    expect(errorOf(json)).toContain('policies[0].workers must be a positive integer, got 0');
+  });
+
+  it('no items is an error', () => {
+    const json = { ...valid(), items: {} };
+    expect(errorOf(json)).toBe('Failed to load scenario x.json: items must hold at least one item (a list or a count)');
+  });
+
+  it('a typo in a field name is caught', () => {
+    const json = valid() as Record<string, unknown>;
+    (json['policies'] as Array<Record<string, unknown>>)[0] = { name: 'p', workerz: 2 };
+    expect(errorOf(json)).toContain('policies[0].workerz is not a known field');
+  });
+
+  it('a timeout Scrapfly rejects with retry=false is caught at load', () => {
+    const json = valid() as Record<string, unknown>;
+    (json['policies'] as Array<Record<string, unknown>>)[0] = { name: 'p', workers: 1, tiers: [{ base: 'plain', retry: false, timeoutMs: 10_000 }] };
+    expect(errorOf(json)).toBe(
+      'Failed to load scenario x.json: policies[0].tiers[0].timeoutMs is rejected by Scrapfly: timeout must be between 15000 and 30000 ms for asp=false, render_js=false with retry=false, got 10000',
+    );
+  });
+
+  it('an unknown policy name in extends is named', () => {
+    const json = valid() as Record<string, unknown>;
+    (json['policies'] as Array<Record<string, unknown>>)[0] = { name: 'p', extends: 'nope', workers: 1 };
+    expect(errorOf(json)).toBe('Failed to load scenario x.json: policies[0].extends names no policy of this scenario, got "nope"');
+  });
+});
+
+describe('bad scenarios through the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'batchscope-'));
+  const write = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return name;
+  };
+
+  it.each([
+    ['broken JSON', '{"name": ', /^error: Failed to load scenario broken-json\.json: not valid JSON/],
+    ['unknown latency', JSON.stringify({ ...valid(), world: { account: { concurrency: 1 }, behaviour: { default: { latency: { type: 'gaussian' } } } } }), /world\.behaviour\.default\.latency\.type must be one of/],
+    ['zero workers', JSON.stringify({ ...valid(), policies: [{ name: 'p', workers: 0 }] }), /policies\[0\]\.workers must be a positive integer, got 0/],
+    ['no items', JSON.stringify({ ...valid(), items: {} }), /items must hold at least one item/],
+  ])('%s: one line, non-zero exit', async (label, content, pattern) => {
+    const file = write(`${label.toLowerCase().replace(/\s+/g, '-')}.json`, content);
+    const result = await runCliCaptured(['simulate', file], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an unknown policy name: one line, usage exit code', async () => {
+    const file = write('ok.json', JSON.stringify(valid()));
+    const result = await runCliCaptured(['simulate', file, '--policy', 'nope'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: Unknown policy "nope" in scenario ok.json: choose one of p\n`);
+  });
+
+  it('a missing file', async () => {
+    const result = await runCliCaptured(['simulate', 'missing.json'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: Failed to load scenario missing.json: cannot read the file (no such file)\n');
+  });
+});
