@@ -18,11 +18,14 @@ const cases: string[][] = [
   ['incident', 'msw', 'fixed'],
   ['incident', 'direct', 'baseline'],
   ['incident', 'msw', 'baseline'],
-  ['synthetic', 'direct', '1000', '10'],
   ['synthetic', 'direct', '10000', '100'],
   ['synthetic', 'direct', '100000', '1000'],
   ['synthetic', 'direct', '100000', '1000', 'stream'],
   ['synthetic', 'msw', '10000', '100'],
+  // Scaling at a fixed pool: µs per item should stay flat as the batch grows.
+  ['synthetic', 'direct', '1000', '100', 'stream'],
+  ['synthetic', 'direct', '10000', '100', 'stream'],
+  ['synthetic', 'direct', '100000', '100', 'stream'],
 ];
 if (!quick) cases.push(['synthetic', 'msw', '100000', '1000', 'stream']);
 
@@ -40,3 +43,10 @@ const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r
 const line = (cells: string[]) => cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
 process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
 for (const r of rows) process.stdout.write(`${line(columns.map((c) => String(r[c])))}\n`);
+const scaling = rows.filter((r) => r['face'] === 'direct' && r['events'] === 'streamed' && r['workers'] === 100);
+if (scaling.length > 1) {
+  const values = scaling.map((r) => Number(r['usPerItem']));
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const spread = Math.max(...values.map((v) => Math.abs(v - mean) / mean));
+  process.stdout.write(`\nµs per item at 100 workers, ${scaling.map((r) => `${r['items']} items: ${r['usPerItem']}`).join(', ')} — at most ${(spread * 100).toFixed(0)}% from their mean\n`);
+}

@@ -4,6 +4,7 @@ import type { Clock, EventSink, Random } from '../ports.js';
 import type { ScrapflyClient } from '../scrapfly/scrapfly-client.js';
 import type { BatchItem, PriceExtractor } from './batch-types.js';
 import type { Policy } from './policy.js';
+import type { CallRun } from './run-call.js';
 import type { SignalHolder } from './signal-holder.js';
 
 export interface BatchContext {
@@ -19,8 +20,8 @@ export interface BatchContext {
   batchCut: CutReason | null;
   /** Items in progress, to cut them at the batch deadline. */
   running: Set<ItemState>;
-  /** Calls abandoned but still running; the batch waits for them before returning. */
-  zombies: Set<Promise<unknown>>;
+  /** Calls abandoned but still running; the batch waits for them, and cancellation aborts them. */
+  zombies: Set<CallRun>;
   /** Consecutive timeouts per domain, and domains whose circuit is open. */
   timeoutStreaks: Map<string, number>;
   openCircuits: Set<string>;

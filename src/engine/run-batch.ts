@@ -69,6 +69,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     if (ctx.batchCut !== null) return;
     ctx.batchCut = reason;
     for (const state of [...ctx.running]) cutItem(state, reason);
+    // A cancelled batch leaves nothing running behind it, zombies included.
+    if (reason === 'cancelled') for (const call of [...ctx.zombies]) call.abort('cancelled');
   };
   const cancelDeadline = policy.batchDeadlineMs === null ? null : clock.schedule(policy.batchDeadlineMs, () => cutBatch('batch-deadline'));
   const onAbort = () => cutBatch('cancelled');
@@ -132,7 +134,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   const endMs = results.reduce((max, r) => Math.max(max, r.endMs), ctx.startMs);
   const counts = countOutcomes(results);
   events.emit({ type: 'batch.end', atMs: clock.now(), makespanMs: endMs - ctx.startMs, ...counts });
-  while (ctx.zombies.size > 0) await Promise.all([...ctx.zombies]);
+  while (ctx.zombies.size > 0) await Promise.all([...ctx.zombies].map((call) => call.result));
 
   const result: BatchResult = { batchId: options.batchId, policy: policy.name, startMs: ctx.startMs, endMs, makespanMs: endMs - ctx.startMs, items: results, counts };
   if (ctx.batchCut === 'cancelled') throw new BatchCancelledError(result);

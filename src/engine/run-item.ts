@@ -120,8 +120,8 @@ function waitForCall(ctx: BatchContext, state: ItemState, call: CallRun): Promis
       if (settled) return;
       if (policy.timeoutSemantics === 'abandon' && reason !== 'cancelled') {
         call.abandon(reason);
-        ctx.zombies.add(call.result);
-        void call.result.then(() => ctx.zombies.delete(call.result));
+        ctx.zombies.add(call);
+        void call.result.then(() => ctx.zombies.delete(call));
         settle({ kind: 'cut', reason });
       } else {
         call.abort(reason);
