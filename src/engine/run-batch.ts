@@ -15,6 +15,7 @@ import { createEventLoopLock } from './event-loop-lock.js';
 import { SignalHolder } from './signal-holder.js';
 import type { Policy } from './policy.js';
 import { cutItem, runItem } from './run-item.js';
+import { settleItem } from './settle-item.js';
 
 export interface RunBatchOptions {
   items: readonly BatchItem[];
@@ -181,7 +182,20 @@ function runInOrder(options: {
 
 function skip(ctx: BatchContext, index: number, reason: string): ItemResult {
   const item = ctx.items[index]!;
-  const atMs = ctx.clock.now();
-  ctx.events.emit({ type: 'item.end', atMs, item: index, worker: null, outcome: 'skipped', price: null, currency: null, reason, errorCode: null, attempts: 0, tier: 0, durationMs: 0 });
-  return { index, name: item.name, url: item.url, domain: item.domain, worker: null, startMs: null, endMs: atMs, outcome: 'skipped', price: null, currency: null, reason, errorCode: null, attempts: 0, tier: 0 };
+  return settleItem(ctx, {
+    index,
+    name: item.name,
+    url: item.url,
+    domain: item.domain,
+    worker: null,
+    startMs: null,
+    endMs: ctx.clock.now(),
+    outcome: 'skipped',
+    price: null,
+    currency: null,
+    reason,
+    errorCode: null,
+    attempts: 0,
+    tier: 0,
+  });
 }

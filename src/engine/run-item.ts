@@ -12,6 +12,7 @@ import type { BatchContext, ItemState } from './batch-context.js';
 import type { Failure, ItemResult } from './batch-types.js';
 import { matchesSelectors } from './error-selector.js';
 import { CallRun, emitBackoff, type AttemptOutcome } from './run-call.js';
+import { settleItem } from './settle-item.js';
 
 const CALL_TIMEOUT_FAILURE: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
 
@@ -156,35 +157,16 @@ async function sleepUnlessCut(ctx: BatchContext, state: ItemState, delayMs: numb
 }
 
 function finish(ctx: BatchContext, state: ItemState, ending: Ending): ItemResult {
-  const endMs = ctx.clock.now();
-  ctx.events.emit({
-    type: 'item.end',
-    atMs: endMs,
-    item: state.index,
-    worker: state.worker,
-    outcome: ending.outcome,
-    price: ending.price,
-    currency: ending.currency,
-    reason: ending.reason,
-    errorCode: ending.errorCode,
-    attempts: state.attempts,
-    tier: state.tier,
-    durationMs: endMs - state.startMs,
-  });
-  return {
+  return settleItem(ctx, {
     index: state.index,
     name: state.item.name,
     url: state.item.url,
     domain: state.item.domain,
     worker: state.worker,
     startMs: state.startMs,
-    endMs,
-    outcome: ending.outcome,
-    price: ending.price,
-    currency: ending.currency,
-    reason: ending.reason,
-    errorCode: ending.errorCode,
+    endMs: ctx.clock.now(),
+    ...ending,
     attempts: state.attempts,
     tier: state.tier,
-  };
+  });
 }
