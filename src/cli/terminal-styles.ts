@@ -16,7 +16,8 @@ export function createTerminalStyles(io: Pick<CliIo, 'env' | 'isTty'>): Timeline
     throttled: (t) => chalk.magenta.bold(t),
     busy: (t) => chalk.green(t),
     backoff: (t) => chalk.blue(t),
-    zombie: (t) => chalk.magenta(t),
+    // On a background, so that zombies never read as 429s (magenta too).
+    zombie: (t) => chalk.whiteBright.bgMagenta(t),
     idle: (t) => chalk.gray(t),
     label: (t) => chalk.gray(t),
     heading: (t) => chalk.bold(t),

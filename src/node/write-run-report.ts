@@ -1,20 +1,25 @@
 /**
- * Writes the files of one run (one command invocation, one or more policies) to
- * `<rootDir>/<scenario>/<runId>/`: `events.jsonl` (the run logs of every policy, one after the
- * other, each starting with its `run.meta` header) and `metrics.json`. Renderers add their files
- * through `extraFiles`. Creates the folders; returns the paths written.
+ * Writes the report folder of one run (one command invocation, one or more policies) to
+ * `<rootDir>/<scenario>/<runId>/`:
+ * - `index.html`: every policy on one time axis, hover details, the metrics table (self-contained);
+ * - `trace.json`: the Chrome / Perfetto trace (open it in ui.perfetto.dev);
+ * - `summary.md`: the Markdown summary for a CI step summary;
+ * - `metrics.json`: the metrics of every policy (an array, in run order);
+ * - `events.jsonl`: the run logs of every policy, one after the other, each starting with its
+ *   `run.meta` header.
+ * Callers add files through `extraFiles` (written last, so they may replace one of the above).
+ * Every file is rendered before the first is written, then each is written to a temporary name
+ * and renamed, so a failure leaves no half-written report. The contents depend only on the runs:
+ * the same scenario and seed give byte-identical files. Synchronous; returns the paths written.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BatchEvent } from '../events/batch-event.js';
-import { formatRunLog, type RunLogHeader } from '../events/run-log.js';
-import type { RunMetrics } from '../report/compute-metrics.js';
+import { formatRunLog } from '../events/run-log.js';
+import { renderReportFiles } from '../report/render-report-files.js';
+import type { ReportRun } from '../report/report-run.js';
 
-export interface RunReportInput {
-  header: RunLogHeader;
-  events: readonly BatchEvent[];
-  metrics: RunMetrics;
-}
+/** One policy's run: its run log header, its events and its metrics. */
+export type RunReportInput = ReportRun;
 
 export interface WrittenReport {
   dir: string;
@@ -41,17 +46,33 @@ export function writeRunReport(options: {
   runId: string;
   runs: readonly RunReportInput[];
   extraFiles?: Record<string, string>;
+  /** The scenario's time budget of a batch, ms: adds a verdict per policy. */
+  budgetMs?: number | null;
+  /** One line saying what the scenario is, shown at the top of the page and the summary. */
+  description?: string | null;
+  /**
+   * What to do when the folder already exists: `overwrite` it (the default), or write to a new
+   * sibling with a suffix (`<runId>-2`, `-3`, …) so that two runs in the same second both survive.
+   */
+  ifExists?: 'overwrite' | 'suffix';
 }): WrittenReport {
-  const dir = join(options.rootDir, toFolderName(options.scenario), toFolderName(options.runId));
+  const rendered: Record<string, string> = {
+    ...renderReportFiles({ runs: options.runs, budgetMs: options.budgetMs ?? null, description: options.description ?? null }),
+    'events.jsonl': options.runs.map((r) => formatRunLog(r.header, r.events)).join(''),
+    ...options.extraFiles,
+  };
+  const parent = join(options.rootDir, toFolderName(options.scenario));
+  const base = toFolderName(options.runId);
+  let dir = join(parent, base);
+  if (options.ifExists === 'suffix') for (let k = 2; existsSync(dir); k++) dir = join(parent, `${base}-${k}`);
   mkdirSync(dir, { recursive: true });
   const files: Record<string, string> = {};
-  const write = (name: string, content: string) => {
+  for (const [name, content] of Object.entries(rendered)) {
     const path = join(dir, name);
-    writeFileSync(path, content);
+    const partial = `${path}.partial`;
+    writeFileSync(partial, content);
+    renameSync(partial, path);
     files[name] = path;
-  };
-  write('events.jsonl', options.runs.map((r) => formatRunLog(r.header, r.events)).join(''));
-  write('metrics.json', `${JSON.stringify(options.runs.map((r) => r.metrics), null, 2)}\n`);
-  for (const [name, content] of Object.entries(options.extraFiles ?? {})) write(name, content);
+  }
   return { dir, files };
 }

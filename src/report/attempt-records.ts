@@ -3,7 +3,8 @@
  * on which worker, how it ended, and when the server side of it ended (from the mock's events,
  * when the run was simulated).
  */
-import { parseCorrelationId, type AttemptResult, type BatchEvent, type ErrorClass, type ItemOutcome } from '../events/batch-event.js';
+import type { BatchItem } from '../engine/batch-types.js';
+import { parseCorrelationId, type AttemptResult, type BatchEvent, type CutReason, type ErrorClass, type ItemOutcome } from '../events/batch-event.js';
 
 export interface AttemptRecord {
   item: number;
@@ -27,6 +28,8 @@ export interface AttemptRecord {
   /** True when it was started by a call that had already been abandoned. */
   startedAsZombie: boolean;
   abandonedAtMs: number | null;
+  /** Why the client stopped waiting early (abandon, or a cut request), or null. */
+  cutReason: CutReason | null;
 }
 
 export interface ItemRecord {
@@ -58,21 +61,26 @@ export interface RunRecords {
   attempts: AttemptRecord[];
 }
 
-/** Builds records from the events of one batch run (batch.start first). */
-export function buildRunRecords(events: readonly BatchEvent[]): RunRecords {
+/**
+ * Builds records from the events of one batch run (batch.start first). `items` (the batch's
+ * items, by index) names items that were skipped before they started.
+ */
+export function buildRunRecords(events: readonly BatchEvent[], options: { items?: readonly BatchItem[] | null } = {}): RunRecords {
   const start = events.find((e) => e.type === 'batch.start');
   if (!start || start.type !== 'batch.start') throw new Error('The events hold no batch.start');
   const end = events.find((e) => e.type === 'batch.end');
   const items = new Map<number, ItemRecord>();
   const attempts = new Map<string, AttemptRecord>();
   const key = (item: number, attempt: number) => `${item}.${attempt}`;
+  const callTimeouts = new Map<string, number>();
   for (const e of events) {
     switch (e.type) {
       case 'item.start':
         items.set(e.item, { item: e.item, name: e.name, domain: e.domain, worker: e.worker, startMs: e.atMs, endMs: null, queuedMs: e.queuedMs, outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 });
         break;
       case 'item.end': {
-        const rec = items.get(e.item) ?? { item: e.item, name: '', domain: '', worker: null, startMs: null, endMs: null, queuedMs: e.atMs - start.atMs, outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 };
+        const known = options.items?.[e.item];
+        const rec = items.get(e.item) ?? { item: e.item, name: known?.name ?? '', domain: known?.domain ?? '', worker: null, startMs: null, endMs: null, queuedMs: e.atMs - start.atMs, outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 };
         Object.assign(rec, { endMs: e.atMs, outcome: e.outcome, reason: e.reason, errorCode: e.errorCode, price: e.price, attempts: e.attempts, tier: e.tier });
         items.set(e.item, rec);
         break;
@@ -96,6 +104,7 @@ export function buildRunRecords(events: readonly BatchEvent[]): RunRecords {
           costCredits: 0,
           startedAsZombie: e.zombie,
           abandonedAtMs: null,
+          cutReason: null,
         });
         break;
       case 'attempt.abandon': {
@@ -103,6 +112,7 @@ export function buildRunRecords(events: readonly BatchEvent[]): RunRecords {
         if (rec) {
           rec.abandonedAtMs = e.atMs;
           rec.clientEndMs = e.atMs;
+          rec.cutReason = e.reason;
         }
         break;
       }
@@ -119,6 +129,9 @@ export function buildRunRecords(events: readonly BatchEvent[]): RunRecords {
         }
         break;
       }
+      case 'call.timeout':
+        callTimeouts.set(`${e.item}.${e.call}`, e.atMs);
+        break;
       case 'mock.end': {
         const id = parseCorrelationId(e.correlationId);
         const rec = id ? attempts.get(key(id.item, id.attempt)) : undefined;
@@ -128,6 +141,14 @@ export function buildRunRecords(events: readonly BatchEvent[]): RunRecords {
       default:
         break;
     }
+  }
+  for (const rec of attempts.values()) {
+    if (rec.result !== 'cut' || rec.cutReason !== null) continue;
+    // A cut request ends at the moment of the cut: a call timeout of its call, else the item's reason.
+    const timedOutAt = callTimeouts.get(`${rec.item}.${rec.call}`);
+    const itemReason = items.get(rec.item)?.reason;
+    if (timedOutAt !== undefined && rec.endMs !== null && timedOutAt <= rec.endMs) rec.cutReason = 'call-timeout';
+    else if (itemReason === 'item-deadline' || itemReason === 'batch-deadline' || itemReason === 'cancelled') rec.cutReason = itemReason;
   }
   return {
     batchId: start.batchId,
@@ -140,4 +161,25 @@ export function buildRunRecords(events: readonly BatchEvent[]): RunRecords {
     items: [...items.values()].sort((a, b) => a.item - b.item),
     attempts: [...attempts.values()],
   };
+}
+
+/**
+ * The stretch during which a request ran on after its client stopped waiting (a zombie), ms, or
+ * null when the client waited for it to end or its real end is unknown. `toMs` is the server's end
+ * when the mock reported it, else the end of the abandoned request.
+ */
+export function zombieSpanOf(a: AttemptRecord): { fromMs: number; toMs: number } | null {
+  const stoppedMs = a.startedAsZombie ? a.startMs : a.abandonedAtMs ?? (a.result === 'read-timeout' || a.result === 'cut' ? a.endMs : null);
+  if (stoppedMs === null) return null;
+  // Cancelled by the client with no server record: a live run cannot see the server side.
+  const ranUntil = a.serverEndMs ?? (a.abandonedAtMs !== null || a.startedAsZombie ? a.endMs : null);
+  if (ranUntil === null) return null;
+  if (ranUntil > stoppedMs || a.startedAsZombie) return { fromMs: stoppedMs, toMs: Math.max(stoppedMs, ranUntil) };
+  return null;
+}
+
+/** True when the client gave up on the attempt for time: a read timeout, a server timeout, or a cut by a call timeout or the item deadline. */
+export function isTimeoutAttempt(a: AttemptRecord): boolean {
+  if (a.result === 'read-timeout' || a.errorClass === 'server-timeout' || a.errorClass === 'client-timeout') return true;
+  return a.cutReason === 'call-timeout' || a.cutReason === 'item-deadline';
 }

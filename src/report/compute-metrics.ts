@@ -2,10 +2,17 @@
  * Metrics of one batch run, computed from its events only: the single source for every renderer,
  * the CI gate and the CLI. Durations are milliseconds; times are clock milliseconds since the epoch.
  */
+import type { BatchItem } from '../engine/batch-types.js';
+import type { Policy } from '../engine/policy.js';
 import type { BatchEvent } from '../events/batch-event.js';
-import { buildRunRecords, type AttemptRecord, type RunRecords } from './attempt-records.js';
-import { timeWithAtLeastMs, type Interval } from './intervals.js';
-import { quantileSorted, summarize } from './quantile.js';
+import { buildRunRecords, isTimeoutAttempt, zombieSpanOf, type RunRecords } from './attempt-records.js';
+import { computeDomainStats, type DomainStats } from './compute-domain-stats.js';
+import { findLongRequests, type LongRequestRecord } from './find-long-requests.js';
+import { peakOverlap, timeWithAtLeastMs, type Interval } from './intervals.js';
+import { summarize } from './quantile.js';
+
+export type { DomainStats } from './compute-domain-stats.js';
+export type { LongRequestRecord } from './find-long-requests.js';
 
 /** An attempt that ran longer than the stall threshold. */
 export interface StallRecord {
@@ -18,13 +25,14 @@ export interface StallRecord {
   durationMs: number;
 }
 
-export interface DomainStats {
-  domain: string;
+/** How busy one worker was. */
+export interface WorkerStats {
+  worker: number;
   items: number;
-  priced: number;
-  attempts: number;
-  timeouts: number;
-  p95LatencyMs: number;
+  /** Time the worker held items, ms. */
+  busyMs: number;
+  /** Busy time / makespan, in [0, 1]. */
+  utilization: number;
 }
 
 export interface RunMetrics {
@@ -38,9 +46,13 @@ export interface RunMetrics {
   makespanMs: number;
   /** The longest item's duration, ms. */
   longestItemMs: number;
+  /** The policy's cap on one item's duration (its item deadline), ms, or null when none is known. */
+  itemCapMs: number | null;
+  /** The longest item as capped by the policy: min(longest item, item cap), ms. */
+  longestItemCappedMs: number;
   /** Sum of item durations (time workers held items), ms. */
   busyMs: number;
-  /** max(longest item, busy time / workers), ms. */
+  /** max(longest item as capped by the policy, busy time / workers), ms. */
   lowerBoundMs: number;
   /** makespan / lower bound (1 is perfect). */
   makespanRatio: number;
@@ -49,6 +61,8 @@ export interface RunMetrics {
   successRate: number;
   /** Busy time / (workers × makespan), in [0, 1]. */
   utilization: number;
+  /** Per worker (1..workers): items, busy time and utilization. */
+  workerStats: WorkerStats[];
   stalls: {
     thresholdMs: number;
     count: number;
@@ -64,6 +78,8 @@ export interface RunMetrics {
     count: number;
     /** Scrapfly slot time they held after the client stopped waiting, ms (when the server's end is known). */
     slotMs: number;
+    /** Most zombie requests running at once (slots of the account they held together). */
+    peakSlots: number;
   };
   scrapfly: {
     requests: number;
@@ -76,22 +92,40 @@ export interface RunMetrics {
   attempts: { total: number; timeouts: number; byResult: Record<string, number> };
   domains: DomainStats[];
   warnings: {
-    /** Slow-request warnings emitted during the run. */
+    /** Slow-request warnings emitted during the run (policies with `slowRequestMs`). */
     slowRequests: Array<{ item: number; name: string; attempt: number; atMs: number; elapsedMs: number }>;
     /** Domains with at least two timeouts, most first. */
     timeoutDomains: string[];
+    /** The threshold of `longRequests`, ms. */
+    longRequestThresholdMs: number;
+    /** Every request that ran longer than the threshold, whatever the policy warned about, in start order. */
+    longRequests: LongRequestRecord[];
   };
 }
 
 /** The default stall threshold: attempts longer than this count as stalls (ms). */
 export const DEFAULT_STALL_THRESHOLD_MS = 60_000;
 
-const isTimeout = (a: AttemptRecord) => a.result === 'read-timeout' || a.errorClass === 'server-timeout' || a.errorClass === 'client-timeout';
+/** The default slow-request threshold: requests longer than this are listed (ms). */
+export const DEFAULT_LONG_REQUEST_MS = 60_000;
 
-/** Computes the metrics of the run whose events are `events`. */
-export function computeMetrics(events: readonly BatchEvent[], options: { stallThresholdMs?: number } = {}): RunMetrics {
-  const records = buildRunRecords(events);
+/**
+ * Computes the metrics of the run whose events are `events`. `policy` (when known) caps the
+ * longest item in the lower bound by the policy's item deadline.
+ */
+export function computeMetrics(
+  events: readonly BatchEvent[],
+  options: {
+    stallThresholdMs?: number;
+    longRequestMs?: number;
+    policy?: Pick<Policy, 'itemDeadlineMs'> | null;
+    /** The batch's items, to name and place items that were skipped before they started. */
+    items?: readonly BatchItem[] | null;
+  } = {},
+): RunMetrics {
+  const records = buildRunRecords(events, { items: options.items ?? null });
   const thresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
+  const longRequestMs = options.longRequestMs ?? DEFAULT_LONG_REQUEST_MS;
   const { workers } = records;
   const makespanMs = records.endMs - records.startMs;
   const names = new Map(records.items.map((i) => [i.item, i.name]));
@@ -112,7 +146,9 @@ export function computeMetrics(events: readonly BatchEvent[], options: { stallTh
     else if (item.outcome === 'timed-out') counts.timedOut++;
     else if (item.outcome === 'skipped') counts.skipped++;
   }
-  const lowerBoundMs = Math.max(longestItemMs, busyMs / workers);
+  const itemCapMs = options.policy?.itemDeadlineMs ?? null;
+  const longestItemCappedMs = itemCapMs === null ? longestItemMs : Math.min(longestItemMs, itemCapMs);
+  const lowerBoundMs = Math.max(longestItemCappedMs, busyMs / workers);
 
   const stalls = computeStalls(records, thresholdMs, names);
   const zombies = computeZombies(records);
@@ -122,9 +158,9 @@ export function computeMetrics(events: readonly BatchEvent[], options: { stallTh
   for (const a of records.attempts) {
     const key = a.result ?? 'unfinished';
     byResult[key] = (byResult[key] ?? 0) + 1;
-    if (isTimeout(a)) timeouts++;
+    if (isTimeoutAttempt(a)) timeouts++;
   }
-  const domains = computeDomains(records);
+  const domains = computeDomainStats(records);
   const slowRequests: RunMetrics['warnings']['slowRequests'] = [];
   for (const e of events) {
     if (e.type === 'attempt.slow') slowRequests.push({ item: e.item, name: names.get(e.item) ?? '', attempt: e.attempt, atMs: e.atMs, elapsedMs: e.elapsedMs });
@@ -140,12 +176,15 @@ export function computeMetrics(events: readonly BatchEvent[], options: { stallTh
     endMs: records.endMs,
     makespanMs,
     longestItemMs,
+    itemCapMs,
+    longestItemCappedMs,
     busyMs,
     lowerBoundMs,
     makespanRatio: lowerBoundMs > 0 ? makespanMs / lowerBoundMs : 1,
     counts,
     successRate: records.itemCount > 0 ? counts.priced / records.itemCount : 1,
     utilization: makespanMs > 0 ? Math.min(1, busyMs / (workers * makespanMs)) : 0,
+    workerStats: computeWorkerStats(records, makespanMs),
     stalls,
     queueWait: { p50Ms: queue.p50, p95Ms: queue.p95, maxMs: queue.max },
     zombies,
@@ -154,7 +193,9 @@ export function computeMetrics(events: readonly BatchEvent[], options: { stallTh
     domains,
     warnings: {
       slowRequests,
-      timeoutDomains: domains.filter((d) => d.timeouts >= 2).sort((a, b) => b.timeouts - a.timeouts).map((d) => d.domain),
+      timeoutDomains: domains.filter((d) => d.timeouts >= 2).sort((a, b) => b.timeouts - a.timeouts || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0)).map((d) => d.domain),
+      longRequestThresholdMs: longRequestMs,
+      longRequests: findLongRequests(records, longRequestMs),
     },
   };
 }
@@ -185,23 +226,25 @@ function computeStalls(records: RunRecords, thresholdMs: number, names: Map<numb
 }
 
 function computeZombies(records: RunRecords): RunMetrics['zombies'] {
-  let count = 0;
-  let slotMs = 0;
+  const spans: Interval[] = [];
   for (const a of records.attempts) {
-    // When the client stopped waiting, and when the request really ended (server side if known).
-    const stoppedMs = a.startedAsZombie ? a.startMs : a.abandonedAtMs ?? (a.result === 'read-timeout' || a.result === 'cut' ? a.endMs : null);
-    if (stoppedMs === null) continue;
-    const ranUntil = a.serverEndMs ?? (a.abandonedAtMs !== null || a.startedAsZombie ? a.endMs : null);
-    if (ranUntil === null) {
-      // Cancelled by the client and no server record: a live run cannot see the server side.
-      continue;
-    }
-    if (ranUntil > stoppedMs || a.startedAsZombie) {
-      count++;
-      slotMs += Math.max(0, ranUntil - stoppedMs);
-    }
+    const span = zombieSpanOf(a);
+    if (span) spans.push({ startMs: span.fromMs, endMs: span.toMs });
   }
-  return { count, slotMs };
+  return { count: spans.length, slotMs: spans.reduce((sum, z) => sum + (z.endMs - z.startMs), 0), peakSlots: peakOverlap(spans) };
+}
+
+function computeWorkerStats(records: RunRecords, makespanMs: number): WorkerStats[] {
+  const stats: WorkerStats[] = [];
+  for (let w = 1; w <= records.workers; w++) stats.push({ worker: w, items: 0, busyMs: 0, utilization: 0 });
+  for (const item of records.items) {
+    const s = item.worker === null ? undefined : stats[item.worker - 1];
+    if (!s || item.startMs === null || item.endMs === null) continue;
+    s.items++;
+    s.busyMs += item.endMs - item.startMs;
+  }
+  for (const s of stats) s.utilization = makespanMs > 0 ? Math.min(1, s.busyMs / makespanMs) : 0;
+  return stats;
 }
 
 function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): RunMetrics['scrapfly'] {
@@ -222,26 +265,4 @@ function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): Ru
   }
   requests = records.attempts.length;
   return { requests, throttled, peakConcurrency: peak, creditsCharged: credits };
-}
-
-function computeDomains(records: RunRecords): DomainStats[] {
-  const byDomain = new Map<string, { items: number; priced: number; attempts: number; timeouts: number; latencies: number[] }>();
-  const domainOf = new Map<number, string>();
-  for (const item of records.items) {
-    domainOf.set(item.item, item.domain);
-    const d = byDomain.get(item.domain) ?? { items: 0, priced: 0, attempts: 0, timeouts: 0, latencies: [] };
-    d.items++;
-    if (item.outcome === 'priced') d.priced++;
-    byDomain.set(item.domain, d);
-  }
-  for (const a of records.attempts) {
-    const d = byDomain.get(domainOf.get(a.item) ?? '');
-    if (!d) continue;
-    d.attempts++;
-    if (isTimeout(a)) d.timeouts++;
-    if (a.endMs !== null) d.latencies.push(a.endMs - a.startMs);
-  }
-  return [...byDomain.entries()]
-    .map(([domain, d]) => ({ domain, items: d.items, priced: d.priced, attempts: d.attempts, timeouts: d.timeouts, p95LatencyMs: quantileSorted(d.latencies.sort((x, y) => x - y), 0.95) }))
-    .sort((a, b) => a.domain.localeCompare(b.domain));
 }

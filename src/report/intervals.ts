@@ -48,3 +48,17 @@ export function timeWithAtLeastMs(lanes: readonly (readonly Interval[])[], k: nu
   }
   return total;
 }
+
+/** The most intervals active at one instant (an interval ending where another starts does not overlap it). */
+export function peakOverlap(intervals: readonly Interval[]): number {
+  const points: Array<[number, number]> = [];
+  for (const i of intervals) if (i.endMs > i.startMs) points.push([i.startMs, 1], [i.endMs, -1]);
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let active = 0;
+  let peak = 0;
+  for (const [, delta] of points) {
+    active += delta;
+    peak = Math.max(peak, active);
+  }
+  return peak;
+}

@@ -34,7 +34,15 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
   );
   lines.push(`  queue wait p50 ${formatDurationMs(m.queueWait.p50Ms)} · p95 ${formatDurationMs(m.queueWait.p95Ms)} · max ${formatDurationMs(m.queueWait.maxMs)}`);
   if (m.warnings.timeoutDomains.length > 0) lines.push(`  timeouts   domains that keep timing out: ${m.warnings.timeoutDomains.join(', ')}`);
-  if (m.warnings.slowRequests.length > 0) lines.push(`  slow       ${m.warnings.slowRequests.length} slow-request warnings (over ${formatDurationMs(m.warnings.slowRequests[0]?.elapsedMs ?? 0)})`);
+  const longest = m.warnings.longRequests.reduce<RunMetrics['warnings']['longRequests'][number] | null>((max, r) => (max === null || r.durationMs > max.durationMs ? r : max), null);
+  const warned = m.warnings.slowRequests.length > 0 ? ` · ${m.warnings.slowRequests.length} slow-request warnings raised` : '';
+  if (longest) {
+    lines.push(
+      `  slow       ${m.warnings.longRequests.length} requests over ${formatDurationMs(m.warnings.longRequestThresholdMs)}, longest ${formatDurationMs(longest.durationMs)} (${longest.name}, tier ${longest.tier} ${longest.tierName})${warned}`,
+    );
+  } else if (warned) {
+    lines.push(`  slow       ${warned.slice(3)}`);
+  }
   return lines.join('\n');
 }
 

@@ -6,7 +6,7 @@
  */
 import type { BatchEvent } from '../events/batch-event.js';
 import { formatDurationMs } from '../units/duration.js';
-import { buildRunRecords } from './attempt-records.js';
+import { buildRunRecords, zombieSpanOf } from './attempt-records.js';
 import { DEFAULT_STALL_THRESHOLD_MS } from './compute-metrics.js';
 import { formatClockTime } from './format-clock-time.js';
 import type { TimelineStyles } from './timeline-styles.js';
@@ -84,10 +84,9 @@ export function renderTerminalTimeline(options: {
   }
   for (let k = levelCol; k < cols && sawMock; k++) inFlight[k] = Math.max(inFlight[k] as number, level);
   for (const a of records.attempts) {
-    const stopped = a.startedAsZombie ? a.startMs : a.abandonedAtMs ?? (a.result === 'read-timeout' || a.result === 'cut' ? a.endMs : null);
-    const ranUntil = a.serverEndMs ?? (a.abandonedAtMs !== null || a.startedAsZombie ? a.endMs : null);
-    if (stopped === null || ranUntil === null || ranUntil <= stopped) continue;
-    for (let c = col(stopped); c <= col(Math.min(ranUntil, records.endMs)) && stopped < records.endMs; c++) zombies[c] = (zombies[c] as number) + 1;
+    const span = zombieSpanOf(a);
+    if (span === null || span.toMs <= span.fromMs || span.fromMs >= records.endMs) continue;
+    for (let c = col(span.fromMs); c <= col(Math.min(span.toMs, records.endMs)); c++) zombies[c] = (zombies[c] as number) + 1;
   }
 
   const out: string[] = [];
@@ -95,26 +94,62 @@ export function renderTerminalTimeline(options: {
   out.push(styles.label(`${''.padEnd(LABEL_WIDTH)} ${axis}`));
   const workers = [...lanes.keys()].sort((a, b) => a - b);
   const shown = workers.length > MAX_LANES ? workers.slice(0, MAX_LANES) : workers;
-  for (const w of shown) out.push(`${styles.label(`worker ${w}`.padEnd(LABEL_WIDTH))}|${(lanes.get(w) as State[]).map((s) => styleOf(styles, s)(SYMBOLS[s])).join('')}|`);
+  for (const w of shown) out.push(`${styles.label(`worker ${w}`.padEnd(LABEL_WIDTH))}|${styleRuns(styles, lanes.get(w) as State[])}|`);
   if (shown.length < workers.length) out.push(styles.label(`… ${workers.length - shown.length} more workers not drawn`));
   if (sawMock) out.push(`${styles.label('scrapfly'.padEnd(LABEL_WIDTH))}|${inFlight.map((n) => styles.busy(digit(n))).join('')}|`);
   out.push(`${styles.label('zombies'.padEnd(LABEL_WIDTH))}|${zombies.map((n) => (n > 0 ? styles.zombie(digit(n)) : styles.idle(' '))).join('')}|`);
-  out.push(
-    styles.label(
-      `${''.padEnd(LABEL_WIDTH)} one column = ${formatDurationMs(bucketMs)}   ` +
-        [
-          `${styles.stall(SYMBOLS.stall)} stalled (> ${formatDurationMs(thresholdMs)})`,
-          `${styles.busy(SYMBOLS.busy)} working`,
-          `${styles.timeout(SYMBOLS.timeout)} timeout`,
-          `${styles.escalate(SYMBOLS.escalate)} escalation`,
-          `${styles.throttled(SYMBOLS.throttled)} 429`,
-          `${styles.backoff(SYMBOLS.backoff)} backoff`,
-          `${styles.idle(SYMBOLS.idle)} idle`,
-          `digits: requests in flight at Scrapfly / zombies`,
-        ].join('  '),
-    ),
-  );
+  const legend = [
+    [`one column = ${formatDurationMs(bucketMs)}`, styles.label],
+    [`${styles.stall(SYMBOLS.stall)} stalled (> ${formatDurationMs(thresholdMs)})`, null],
+    [`${styles.busy(SYMBOLS.busy)} working`, null],
+    [`${styles.timeout(SYMBOLS.timeout)} timeout`, null],
+    [`${styles.escalate(SYMBOLS.escalate)} escalation`, null],
+    [`${styles.throttled(SYMBOLS.throttled)} 429`, null],
+    [`${styles.backoff(SYMBOLS.backoff)} backoff`, null],
+    [`${styles.idle(SYMBOLS.idle)} idle`, null],
+    [`digits: requests in flight at Scrapfly / zombies`, null],
+  ] as const;
+  out.push(...wrapLegend({ entries: legend.map(([text, style]) => (style ? style(text) : text)), plain: legend.map(([text]) => stripStyles(text)), width: options.width }));
   return out.join('\n');
+}
+
+/** Packs legend entries into lines no wider than `width`, indented under the lanes. */
+function wrapLegend(options: { entries: readonly string[]; plain: readonly string[]; width: number }): string[] {
+  const indent = ''.padEnd(LABEL_WIDTH + 1);
+  const lines: string[] = [];
+  let line = '';
+  let length = 0;
+  options.entries.forEach((entry, i) => {
+    const size = (options.plain[i] as string).length;
+    if (length > 0 && indent.length + length + 3 + size > options.width) {
+      lines.push(indent + line);
+      line = '';
+      length = 0;
+    }
+    line += (length > 0 ? '   ' : '') + entry;
+    length += (length > 0 ? 3 : 0) + size;
+  });
+  if (length > 0) lines.push(indent + line);
+  return lines;
+}
+
+/** The visible text of a styled string (ANSI colour codes removed). */
+function stripStyles(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** The lane's symbols, styling each run of one state once (fewer escape codes than per character). */
+function styleRuns(styles: TimelineStyles, states: readonly State[]): string {
+  let out = '';
+  for (let i = 0; i < states.length; ) {
+    const state = states[i] as State;
+    let j = i;
+    while (j < states.length && states[j] === state) j++;
+    out += styleOf(styles, state)(SYMBOLS[state].repeat(j - i));
+    i = j;
+  }
+  return out;
 }
 
 function styleOf(styles: TimelineStyles, state: State) {

@@ -1,12 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../support/run-cli-in-process.js';
 
 const root = new URL('../..', import.meta.url).pathname;
+// Reports of these tests go here, not into the checkout's reports/.
+const reports = mkdtempSync(join(tmpdir(), 'batchscope-simulate-'));
+afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
 describe('simulate', () => {
   it('--json prints one object with every policy and its items', async () => {
-    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--json']);
+    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--json', '--no-report']);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.scenario).toBe('incident-2025-08-06');
@@ -20,7 +26,7 @@ describe('simulate', () => {
   });
 
   it('prints the summary, the timeline and the comparison for chosen policies', async () => {
-    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'baseline,fixed', '--width', '80']);
+    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'baseline,fixed', '--width', '80', '--no-report']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Policy baseline');
     expect(result.stdout).toContain('Policy fixed');
@@ -33,12 +39,54 @@ describe('simulate', () => {
     const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--seed', '-1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('error: --seed must be a non-negative integer, got -1\n');
+    const dir = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--reports-dir', ' ']);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toBe('error: --reports-dir must be a folder path, got " "\n');
+  });
+
+  it('writes the report folder <reports-dir>/<scenario>/<run id>/ and prints its paths', async () => {
+    const dir = join(reports, 'text');
+    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'baseline,fixed', '--no-timeline', '--reports-dir', dir]);
+    expect(result.code).toBe(0);
+    const [runId] = readdirSync(join(dir, 'incident-2025-08-06'));
+    expect(runId).toMatch(/^\d{8}-\d{6}-seed2096$/);
+    const folder = join(dir, 'incident-2025-08-06', runId as string);
+    expect(readdirSync(folder).sort()).toEqual(['events.jsonl', 'index.html', 'metrics.json', 'summary.md', 'trace.json']);
+    expect(result.stdout).toContain(`Report written to ${folder}/\n`);
+    expect(result.stdout).toMatch(/\n {2}index\.html {4}timeline and metrics \(open in a browser\)\n {2}trace\.json {4}trace \(open in ui\.perfetto\.dev\)\n/);
+  });
+
+  it('names the folder relative to the working directory, and keeps two runs of the same second apart', async () => {
+    const cwd = mkdtempSync(join(reports, 'cwd-'));
+    const scenario = join(root, 'scenarios', 'incident-2025-08-06.json');
+    const a = await runCliCaptured(['simulate', scenario, '-p', 'fixed', '--no-timeline'], { cwd });
+    const b = await runCliCaptured(['simulate', scenario, '-p', 'fixed', '--no-timeline'], { cwd });
+    expect(a.stdout).toMatch(/Report written to reports\/incident-2025-08-06\/\d{8}-\d{6}-seed2096\/\n/);
+    const folders = readdirSync(join(cwd, 'reports', 'incident-2025-08-06'));
+    expect(folders).toHaveLength(2);
+    expect(b.stdout).not.toBe(a.stdout);
+  });
+
+  it('--json keeps stdout one JSON object and names the folder on stderr; --no-report writes nothing', async () => {
+    const dir = join(reports, 'json');
+    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'fixed', '--json', '--reports-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).policies).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^report: ${dir}/incident-2025-08-06/\\d{8}-\\d{6}-seed2096\n$`));
+    const none = join(reports, 'none');
+    const quiet = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'fixed', '--no-report', '--reports-dir', none]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toContain('Report written');
+    expect(existsSync(none)).toBe(false);
   });
 
   it('the executable answers --help for every command and fails cleanly', () => {
     const bin = `${root}dist/cli/main.js`;
     expect(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })).toContain('simulate <scenario>');
-    expect(execFileSync(process.execPath, [bin, 'simulate', '--help'], { encoding: 'utf8' })).toContain('--policy');
+    const help = execFileSync(process.execPath, [bin, 'simulate', '--help'], { encoding: 'utf8' });
+    expect(help).toContain('--policy');
+    expect(help).toContain('--no-report');
+    expect(help).toContain('--reports-dir');
     const bad = spawnSync(process.execPath, [bin, 'simulate', 'nope.json'], { encoding: 'utf8', cwd: root });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('error: Failed to load scenario nope.json: cannot read the file (no such file)\n');

@@ -1,12 +1,16 @@
 /** `simulate <scenario>`: runs the scenario's policies in simulation and shows what happened. */
+import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
 import { buildSimulationJson } from '../../report/build-simulation-json.js';
-import { computeMetrics } from '../../report/compute-metrics.js';
+import { buildSimulationReportRuns } from '../../report/build-simulation-report-runs.js';
+import { computeMetrics, type RunMetrics } from '../../report/compute-metrics.js';
 import { renderComparisonTable, renderRunSummary } from '../../report/render-run-summary.js';
 import { renderTerminalTimeline } from '../../report/render-terminal-timeline.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
-import { simulatePolicy, type MockFace } from '../../scenario/simulate-policy.js';
+import type { Scenario } from '../../scenario/scenario-types.js';
+import { simulatePolicy, type MockFace, type SimulationRun } from '../../scenario/simulate-policy.js';
 import { parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
@@ -21,6 +25,10 @@ export interface SimulateOptions {
   timeline: boolean;
   width: number | null;
   stallThresholdMs: number;
+  /** Write the report folder (index.html, trace.json, summary.md, metrics.json, events.jsonl). */
+  report: boolean;
+  /** Where report folders go, relative to the working directory. */
+  reportsDir: string;
 }
 
 /** Registers the command's options on yargs. */
@@ -33,7 +41,9 @@ export function describeSimulate(y: Argv): Argv {
     .option('face', { choices: ['direct', 'msw'] as const, default: 'direct' as const, describe: 'Mock face: direct (fast) or msw handlers' })
     .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
     .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
-    .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' });
+    .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' })
+    .option('report', { type: 'boolean', default: true, describe: 'Write the report folder <reports-dir>/<scenario>/<run id>/ (--no-report to skip)' })
+    .option('reports-dir', { type: 'string', default: 'reports', describe: 'Where report folders are written' });
 }
 
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
@@ -45,6 +55,8 @@ export function readSimulateOptions(argv: Record<string, unknown>): SimulateOpti
   const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
   if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const reportsDir = argv['reports-dir'];
+  if (reportsDir !== undefined && (typeof reportsDir !== 'string' || reportsDir.trim() === '')) throw new UsageError(`--reports-dir must be a folder path, got ${JSON.stringify(reportsDir)}`);
   return {
     scenario: String(argv['scenario']),
     policies,
@@ -54,6 +66,8 @@ export function readSimulateOptions(argv: Record<string, unknown>): SimulateOpti
     timeline: argv['timeline'] !== false,
     width: typeof width === 'number' ? width : null,
     stallThresholdMs: threshold,
+    report: argv['report'] !== false,
+    reportsDir: typeof reportsDir === 'string' ? reportsDir : 'reports',
   };
 }
 
@@ -65,10 +79,13 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   const runs = [];
   for (const policy of policies) {
     const run = await simulatePolicy({ scenario, policy, seed, face: options.face });
-    runs.push({ run, metrics: computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs }) });
+    runs.push({ run, metrics: computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs, policy, items: scenario.items }) });
   }
+  const report = options.report ? writeSimulationReport({ runs, scenario, seed, face: options.face, reportsDir: resolve(io.cwd, options.reportsDir) }) : null;
   if (options.json) {
     io.stdout(`${JSON.stringify(buildSimulationJson({ runs, scenario: scenario.name, seed, face: options.face, startMs: scenario.startMs }))}\n`);
+    // stdout stays one JSON object; where the report went is for people.
+    if (report) io.stderr(`report: ${displayPath(io.cwd, report.dir)}\n`);
     return 0;
   }
   const styles = createTerminalStyles(io);
@@ -86,6 +103,47 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
     out.push('');
   }
   if (runs.length > 1) out.push(renderComparisonTable({ rows: runs.map((r) => r.metrics), budgetMs: scenario.budgetMs }));
+  if (report) out.push('', ...describeReport(io.cwd, report, styles.heading));
   io.stdout(`${out.join('\n')}\n`);
   return 0;
+}
+
+/** Writes the report folder of the runs; the folder name is the wall-clock time and the seed. */
+function writeSimulationReport(options: {
+  runs: ReadonlyArray<{ run: SimulationRun; metrics: RunMetrics }>;
+  scenario: Scenario;
+  seed: number;
+  face: MockFace;
+  reportsDir: string;
+}): WrittenReport {
+  const { scenario, seed } = options;
+  return writeRunReport({
+    rootDir: options.reportsDir,
+    scenario: scenario.name,
+    runId: makeRunId({ wallMs: Date.now(), seed }),
+    ifExists: 'suffix',
+    budgetMs: scenario.budgetMs,
+    description: scenario.description.split('\n')[0] || null,
+    runs: buildSimulationReportRuns({ scenario, seed, face: options.face, runs: options.runs }),
+  });
+}
+
+const FILE_NOTES: Record<string, string> = {
+  'index.html': 'timeline and metrics (open in a browser)',
+  'trace.json': 'trace (open in ui.perfetto.dev)',
+  'summary.md': 'Markdown summary (CI step summary)',
+  'metrics.json': 'metrics of every policy',
+  'events.jsonl': 'run log: header and events of every policy',
+};
+
+/** The lines that tell where the report went, with paths relative to the working directory. */
+function describeReport(cwd: string, report: WrittenReport, heading: (text: string) => string): string[] {
+  const names = Object.keys(report.files);
+  const width = Math.max(...names.map((n) => n.length));
+  return [heading(`Report written to ${displayPath(cwd, report.dir)}/`), ...names.map((name) => `  ${name.padEnd(width)}  ${FILE_NOTES[name] ?? ''}`.trimEnd())];
+}
+
+function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }

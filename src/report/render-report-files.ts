@@ -1,0 +1,20 @@
+/**
+ * The rendered files of a report folder, as text by file name: `index.html` (timeline and
+ * metrics), `trace.json` (Perfetto / Chrome trace), `summary.md` (CI step summary) and
+ * `metrics.json`. Pure and deterministic: the same runs give byte-identical files.
+ */
+import { renderHtmlReport } from './render-html-report.js';
+import { renderMarkdownSummary } from './render-markdown-summary.js';
+import { renderPerfettoTrace } from './render-perfetto-trace.js';
+import type { ReportContext, ReportRun } from './report-run.js';
+
+/** The report files of `runs` (one per policy, all of one scenario and seed). */
+export function renderReportFiles(options: { runs: readonly ReportRun[] } & ReportContext): Record<'index.html' | 'trace.json' | 'summary.md' | 'metrics.json', string> {
+  const context: ReportContext = { budgetMs: options.budgetMs ?? null, description: options.description ?? null };
+  return {
+    'index.html': renderHtmlReport({ runs: options.runs, ...context }),
+    'trace.json': renderPerfettoTrace({ runs: options.runs }),
+    'summary.md': renderMarkdownSummary({ runs: options.runs, ...context }),
+    'metrics.json': `${JSON.stringify(options.runs.map((r) => r.metrics), null, 2)}\n`,
+  };
+}
