@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { BatchscopeError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
+import { describeServeMock, readServeMockOptions, runServeMockCommand } from './commands/serve-mock.js';
 
 /** Runs the CLI with `args` (without the node and script paths). Resolves to the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -21,6 +22,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       (y) => describeSimulate(y),
       async (argv) => {
         exitCode = await runSimulateCommand(readSimulateOptions(argv), io);
+      },
+    )
+    .command(
+      'serve-mock',
+      'Serve a scenario\'s world as the mock Scrapfly API over real HTTP (until SIGINT/SIGTERM)',
+      (y) => describeServeMock(y),
+      async (argv) => {
+        exitCode = await runServeMockCommand(readServeMockOptions(argv), io);
       },
     )
     .demandCommand(1, 'Name a command; see --help')

@@ -38,10 +38,14 @@ class DirectResponse implements TransportResponse, HeaderReader {
   }
 
   json(): Promise<unknown> {
-    return Promise.resolve(this.#response.body);
+    const { body } = this.#response;
+    // A string body is a raw page (a gateway's HTML), which fetch's json() would fail to parse.
+    if (typeof body === 'string') return Promise.reject(new SyntaxError(`Unexpected token '<', "${body.slice(0, 20)}"... is not valid JSON`));
+    return Promise.resolve(body);
   }
 
   text(): Promise<string> {
-    return Promise.resolve(JSON.stringify(this.#response.body));
+    const { body } = this.#response;
+    return Promise.resolve(typeof body === 'string' ? body : JSON.stringify(body));
   }
 }

@@ -2,15 +2,21 @@
  * The mock Scrapfly API's core: one stateful object per simulated account that every face (msw
  * handlers, the direct transport, the HTTP server) shares. It validates requests, enforces the
  * account's concurrency limit (a slot is held until the server-side scrape ends, whether or not
- * the client still waits), counts credits, plans each scrape and renders the responses. It touches
- * the world only through the Clock, Random and EventSink ports.
+ * the client still waits), domain throttlers and credits, plans each scrape and renders the
+ * responses. It touches the world only through the Clock, Random and EventSink ports.
  */
 import type { Clock, EventSink, Random } from '../ports.js';
-import { createBehaviourResolver } from './resolve-behaviour.js';
-import { rejectHeaders, renderErrorObject, renderFlatError, renderScrapeEnvelope, type MockResponse } from './envelopes.js';
+import { renderAccountBody } from './account-body.js';
+import { createDomainThrottlers } from './domain-throttlers.js';
+import { createBehaviourResolver, type RejectDraw } from './resolve-behaviour.js';
+import { reasonPhrase, rejectHeaders, renderErrorObject, renderFlatError, renderScrapeEnvelope, type MockResponse } from './envelopes.js';
+import { renderGatewayPage } from './gateway-page.js';
+import { makeUlid } from './make-ulid.js';
 import { parseScrapeRequest, type ScrapeRequest } from './parse-scrape-request.js';
 import { planScrape, type ScrapePlan } from './plan-scrape.js';
-import { productForUrl, renderProductPage, renderShellPage } from './product-page.js';
+import { renderServedContent } from './product-page.js';
+import { readQueryParam } from './query-params.js';
+import { splitRequestUrl } from './split-request-url.js';
 import type { WorldSpec } from './world-spec.js';
 
 /** What the core does with a request: answer at once, or work on it for `serverMs` first. */
@@ -46,10 +52,12 @@ export interface MockStats {
   /** Accepted scrapes whose client had gone when they ended. */
   zombiesEnded: number;
   hung: number;
+  /** Responses sent (or due, for clients that left), by HTTP status. */
+  responses: Record<string, number>;
 }
 
 export interface MockCore {
-  /** Handles one request arriving now. */
+  /** Handles one request arriving now. `url` is absolute or a path with its query. */
   receive(request: { method: string; url: string }): MockReception;
   /** A snapshot of the counters. */
   stats(): MockStats;
@@ -59,12 +67,16 @@ export interface MockCore {
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const JSON_HEADERS = { 'content-type': JSON_CONTENT_TYPE } as const;
+const SCRAPE_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'HEAD', 'OPTIONS'];
+const ACCOUNT_METHODS: readonly string[] = ['GET', 'HEAD'];
 
 /** Creates the core for `world`. `originMs` is the batch start (waves are relative to it). */
 export function createMockCore(options: { world: WorldSpec; clock: Clock; random: Random; events: EventSink; originMs?: number }): MockCore {
   const { world, clock, random, events } = options;
   const resolve = createBehaviourResolver({ world, originMs: options.originMs ?? clock.now() });
+  const throttlers = createDomainThrottlers(world.throttlers);
   const requestsPerUrl = new Map<string, number>();
+  const rejectDrawsPerUrl = new Map<string, number>();
 
   const limit = world.account.concurrency;
   let sequence = 0;
@@ -81,9 +93,13 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
     creditsRemaining: world.account.credits,
     zombiesEnded: 0,
     hung: 0,
+    responses: {},
   };
 
   const nextId = (): string => makeUlid(clock.now(), ++sequence);
+  const countResponse = (status: number) => {
+    stats.responses[status] = (stats.responses[status] ?? 0) + 1;
+  };
 
   const accountingHeaders = (cost: number, id: string): Record<string, string> => {
     const usage = String(stats.inFlight);
@@ -100,16 +116,26 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
     };
   };
 
+  const noteReject = (correlationId: string, status: number, code: string) => {
+    stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
+    if (status === 429) stats.throttled += 1;
+    countResponse(status);
+    events.emit({ type: 'mock.reject', atMs: clock.now(), correlationId, status, errorCode: code, concurrency: stats.inFlight });
+  };
+
+  /**
+   * Refuses a request at once. Scrape-level refusals (422, and 429 unless the world says shape B)
+   * come as a shape-A envelope when the request parsed; the rest as a flat shape-B error.
+   */
   const reject = (options: { correlationId: string; status: number; code: string | null; message: string; request?: ScrapeRequest }): MockReception => {
     const id = nextId();
     const code = options.code ?? `HTTP_${options.status}`;
-    stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
-    if (options.status === 429) stats.throttled += 1;
-    events.emit({ type: 'mock.reject', atMs: clock.now(), correlationId: options.correlationId, status: options.status, errorCode: code, concurrency: stats.inFlight });
+    noteReject(options.correlationId, options.status, code);
     const headers = accountingHeaders(0, id);
     if (options.code) Object.assign(headers, rejectHeaders(options.code, id));
     if (options.status === 429 && world.options.retryAfterSeconds !== null) headers['retry-after'] = String(world.options.retryAfterSeconds);
-    const useEnvelope = options.request !== undefined && (options.status !== 429 || world.options.rejectShape === 'A') && options.code !== null;
+    const scrapeLevel = options.status === 422 || (options.status === 429 && world.options.rejectShape === 'A');
+    const useEnvelope = options.request !== undefined && scrapeLevel && options.code !== null;
     const body =
       useEnvelope && options.request
         ? renderScrapeEnvelope({
@@ -122,33 +148,63 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
             content: '',
             internalRetries: 0,
             error: renderErrorObject(options.code as string, id, options.message),
+            echo: options.request,
+            startedAtMs: clock.now(),
           })
         : renderFlatError({ code: options.code, status: options.status, message: options.message, errorId: id });
     return { kind: 'response', response: { status: options.status, headers, body } };
+  };
+
+  /** A request-level answer that is not a Scrapfly error (unknown route, wrong method). */
+  const plain = (status: number, message: string): MockReception => {
+    stats.rejected[`HTTP_${status}`] = (stats.rejected[`HTTP_${status}`] ?? 0) + 1;
+    countResponse(status);
+    return { kind: 'response', response: { status, headers: { ...JSON_HEADERS }, body: { http_code: status, reason: reasonPhrase(status), message } } };
+  };
+
+  const drawReject = (request: ScrapeRequest, draws: readonly RejectDraw[]): RejectDraw | null => {
+    const url = request.params.url;
+    const n = (rejectDrawsPerUrl.get(url) ?? 0) + 1;
+    rejectDrawsPerUrl.set(url, n);
+    const u = random.fork(`reject:${url}#${n}`).next();
+    for (const d of draws) if (u < d.cumulative) return d;
+    return null;
   };
 
   const receive = ({ method, url }: { method: string; url: string }): MockReception => {
     stats.requests += 1;
     const target = splitRequestUrl(url);
     if (!target) return reject({ correlationId: '', status: 400, code: 'ERR::SCRAPE::CONFIG_ERROR', message: 'Malformed request URL' });
-    const { pathname, query } = target;
-    const correlationId = query.get('correlation_id') ?? '';
-    if (pathname === '/account') return account(query);
-    if (pathname !== '/scrape') {
-      return { kind: 'response', response: { status: 404, headers: { ...JSON_HEADERS }, body: { http_code: 404, reason: 'Not Found', message: `No route ${method} ${pathname}` } } };
-    }
-    const parsed = parseScrapeRequest({ query, apiKeys: world.account.apiKeys, options: world.options });
-    if (!parsed.ok) return reject({ correlationId, status: parsed.status, code: parsed.code, message: parsed.message });
+    const { pathname, search } = target;
+    if (pathname === '/account') return ACCOUNT_METHODS.includes(method) ? account(search) : plain(405, `Method ${method} is not allowed on /account`);
+    if (pathname !== '/scrape') return plain(404, `No route ${method} ${pathname}`);
+    if (!SCRAPE_METHODS.includes(method)) return plain(405, `Method ${method} is not allowed on /scrape`);
+    const parsed = parseScrapeRequest({ search, apiKeys: world.account.apiKeys, options: world.options, method });
+    if (!parsed.ok) return reject({ correlationId: parsed.correlationId, status: parsed.status, code: parsed.code, message: parsed.message });
     const request = parsed.request;
+    const correlationId = request.params.correlationId ?? '';
     if (!world.options.overage && stats.creditsRemaining <= 0) {
       return reject({ correlationId, status: 429, code: 'ERR::SCRAPE::QUOTA_LIMIT_REACHED', message: 'Your monthly quota of credits is used up', request });
     }
     if (stats.inFlight >= limit) {
       return reject({ correlationId, status: 429, code: 'ERR::SCRAPE::TOO_MANY_CONCURRENT_REQUEST', message: `Concurrency limit of ${limit} reached`, request });
     }
+    const nowMs = clock.now();
+    const throttled = throttlers?.check(request.domain, nowMs) ?? null;
+    if (throttled !== null) {
+      return reject({ correlationId, status: 429, code: throttled, message: `Throttler of ${request.domain} refused the request`, request });
+    }
+    const behaviour = resolve({ domain: request.domain, level: request.level, atMs: nowMs });
+    if (behaviour.rejects.length > 0) {
+      const refused = drawReject(request, behaviour.rejects);
+      if (refused?.html) {
+        noteReject(correlationId, refused.status, refused.code);
+        return { kind: 'response', response: renderGatewayPage(refused.status) };
+      }
+      if (refused) return reject({ correlationId, status: refused.status, code: refused.code, message: `Request refused: ${refused.code}`, request });
+    }
     const nth = (requestsPerUrl.get(request.params.url) ?? 0) + 1;
     requestsPerUrl.set(request.params.url, nth);
-    const behaviour = resolve({ domain: request.domain, level: request.level, atMs: clock.now() });
     const plan = planScrape({ request, behaviour, random: random.fork(`${request.params.url}#${nth}`), options: world.options });
     if (request.params.costBudget !== null && plan.costCredits > request.params.costBudget) {
       return reject({ correlationId, status: 422, code: 'ERR::SCRAPE::COST_BUDGET_LIMIT', message: `cost_budget ${request.params.costBudget} is below the ${plan.costCredits} credits this scrape needs`, request });
@@ -163,12 +219,14 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
     if (plan.hung) stats.hung += 1;
     if (stats.inFlight > stats.peakConcurrency) stats.peakConcurrency = stats.inFlight;
     const startedAtMs = clock.now();
+    const releaseThrottle = throttlers?.admit(request.domain, startedAtMs) ?? null;
     events.emit({ type: 'mock.accept', atMs: startedAtMs, correlationId, concurrency: stats.inFlight });
     let holding = true;
     const release = () => {
       if (!holding) return;
       holding = false;
       stats.inFlight -= 1;
+      releaseThrottle?.();
     };
     return {
       kind: 'scrape',
@@ -192,99 +250,47 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
           for (const wake of waiters) wake();
         }
         const status = plan.errorCode === null ? 200 : (renderErrorObject(plan.errorCode, id)['http_code'] as number);
+        countResponse(status);
         events.emit({ type: 'mock.end', atMs: clock.now(), correlationId, status, errorCode: plan.errorCode, costCredits: plan.costCredits, concurrency: stats.inFlight, clientGone });
         if (plan.errorCode !== null) Object.assign(headers, rejectHeaders(plan.errorCode, id));
-        const product = productForUrl(request.params.url, world.products);
         const body = renderScrapeEnvelope({
           params: request.params,
           uuid: id,
           budgetMs: request.budgetMs,
-          durationMs: clock.now() - startedAtMs,
+          // On a real clock a timer may fire a little early by Date.now(); the scrape took its server time.
+          durationMs: Math.max(plan.serverMs, clock.now() - startedAtMs),
           costCredits: plan.costCredits,
           upstreamStatus: plan.upstreamStatus,
-          content: plan.errorCode === null ? (plan.hasPrice ? renderProductPage(product) : renderShellPage(product)) : '',
+          content: renderServedContent({ url: request.params.url, products: world.products, errorCode: plan.errorCode, hasPrice: plan.hasPrice, upstreamStatus: plan.upstreamStatus }),
           internalRetries: plan.internalAttempts - 1,
           error: plan.errorCode === null ? null : renderErrorObject(plan.errorCode, id),
+          echo: request,
+          startedAtMs,
         });
         return { status, headers, body };
       },
     };
   };
 
-  const account = (query: URLSearchParams): MockReception => {
-    const key = query.get('key');
+  const account = (search: string): MockReception => {
+    const key = readQueryParam(search, 'key');
     if (!key || (world.account.apiKeys.length > 0 && !world.account.apiKeys.includes(key))) {
       return reject({ correlationId: '', status: 401, code: null, message: key ? 'Invalid API key' : 'Missing API key' });
     }
-    const body = {
-      account: { account_id: 'mock-account', currency: 'USD', timezone: 'UTC' },
-      project: { name: 'default', budget_limit: null, budget_spent: null },
-      subscription: {
-        plan_name: 'MOCK',
-        max_concurrency: limit,
-        usage: {
-          scrape: {
-            concurrent_limit: limit,
-            concurrent_usage: stats.inFlight,
-            concurrent_remaining: Math.max(0, limit - stats.inFlight),
-            current: stats.creditsUsed,
-            limit: world.account.credits,
-            remaining: Math.max(0, stats.creditsRemaining),
-            extra: Math.max(0, -stats.creditsRemaining),
-          },
-        },
-      },
-    };
+    countResponse(200);
+    const body = renderAccountBody({
+      concurrencyLimit: limit,
+      inFlight: stats.inFlight,
+      creditsLimit: world.account.credits,
+      creditsUsed: stats.creditsUsed,
+      creditsRemaining: stats.creditsRemaining,
+    });
     return { kind: 'response', response: { status: 200, headers: { ...JSON_HEADERS }, body } };
   };
 
   return {
     receive,
-    stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
+    stats: () => ({ ...stats, rejected: { ...stats.rejected }, responses: { ...stats.responses } }),
     whenIdle: () => (running === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
   };
-}
-
-/**
- * A ULID-shaped id (26 characters, Crockford base32) from the clock and a sequence number:
- * deterministic and unique within a mock.
- */
-function makeUlid(atMs: number, sequence: number): string {
-  return encodeCrockford(Math.max(0, Math.floor(atMs)), 10) + encodeCrockford(sequence, 16);
-}
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/**
- * The path and query of a request URL (absolute, or a path starting with `/`). URLSearchParams
- * over the raw query is all the mock needs; a full `new URL()` per request is too slow for large
- * simulated runs. Returns null for a malformed percent-encoding.
- */
-function splitRequestUrl(url: string): { pathname: string; query: URLSearchParams } | null {
-  let rest = url;
-  const scheme = url.indexOf('://');
-  if (scheme > 0) {
-    const slash = url.indexOf('/', scheme + 3);
-    rest = slash < 0 ? '/' : url.slice(slash);
-  }
-  const hash = rest.indexOf('#');
-  if (hash >= 0) rest = rest.slice(0, hash);
-  const q = rest.indexOf('?');
-  const pathname = q < 0 ? rest : rest.slice(0, q);
-  const search = q < 0 ? '' : rest.slice(q + 1);
-  try {
-    return { pathname: decodeURIComponent(pathname), query: new URLSearchParams(search) };
-  } catch {
-    return null;
-  }
-}
-
-function encodeCrockford(value: number, width: number): string {
-  let out = '';
-  let v = value;
-  while (v > 0) {
-    out = CROCKFORD[v % 32] + out;
-    v = Math.floor(v / 32);
-  }
-  return out.padStart(width, '0');
 }

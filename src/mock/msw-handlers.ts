@@ -7,12 +7,19 @@ import type { Clock } from '../ports.js';
 import type { MockCore } from './mock-core.js';
 import { serveMockRequest } from './serve-request.js';
 
-/** Handlers for GET/POST /scrape and GET /account served by `core` on `clock`. */
+/** Handlers for /scrape (GET, POST, PUT, PATCH) and GET /account served by `core` on `clock`. */
 export function createMswHandlers(options: { core: MockCore; clock: Clock; baseUrl?: string }): HttpHandler[] {
   const base = (options.baseUrl ?? 'https://api.scrapfly.io').replace(/\/+$/, '');
   const resolver = async ({ request }: { request: Request }) => {
     const response = await serveMockRequest({ core: options.core, clock: options.clock, method: request.method, url: request.url, signal: request.signal });
+    if (typeof response.body === 'string') return new HttpResponse(response.body, { status: response.status, headers: response.headers });
     return HttpResponse.json(response.body as Record<string, unknown>, { status: response.status, headers: response.headers });
   };
-  return [http.get(`${base}/scrape`, resolver), http.post(`${base}/scrape`, resolver), http.get(`${base}/account`, resolver)];
+  return [
+    http.get(`${base}/scrape`, resolver),
+    http.post(`${base}/scrape`, resolver),
+    http.put(`${base}/scrape`, resolver),
+    http.patch(`${base}/scrape`, resolver),
+    http.get(`${base}/account`, resolver),
+  ];
 }

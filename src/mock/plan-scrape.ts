@@ -6,7 +6,9 @@
  *   duration, as a 504 OPERATION_TIMEOUT.
  * - Otherwise Scrapfly makes up to `internalAttempts` attempts with `retry=true` (one with
  *   `retry=false`), retrying retryable errors, all within the server budget; past the budget the
- *   scrape ends at the budget with OPERATION_TIMEOUT.
+ *   scrape ends at the budget with OPERATION_TIMEOUT. A browser attempt also waits the request's
+ *   `rendering_wait`.
+ * - Billed errors (catalog) cost the feature cost, or `billedErrorCredits` when the world fixes it.
  */
 import type { Random } from '../ports.js';
 import { lookupErrorCode } from '../scrapfly/error-catalog.js';
@@ -55,7 +57,7 @@ export function planScrape(options: {
   const budgetMs = request.budgetMs;
   let elapsed = 0;
   for (let attempt = 1; ; attempt++) {
-    const latencyMs = behaviour.latency.sample(random);
+    const latencyMs = behaviour.latency.sample(random) + request.renderingWaitMs;
     if (elapsed + latencyMs > budgetMs) {
       return { serverMs: budgetMs, errorCode: OPERATION_TIMEOUT, upstreamStatus: 0, internalAttempts: attempt, hung: false, hasPrice: false, costCredits: 0 };
     }
@@ -78,9 +80,14 @@ export function planScrape(options: {
       internalAttempts: attempt,
       hung: false,
       hasPrice: false,
-      costCredits: entry?.billed ? cost : 0,
+      costCredits: entry?.billed ? billedErrorCost(options.options, cost) : 0,
     };
   }
+}
+
+/** Credits a billed error costs: the feature cost, or the amount the world fixes. */
+function billedErrorCost(options: MockOptions, featureCost: number): number {
+  return options.billedErrorCredits === 'full' ? featureCost : options.billedErrorCredits;
 }
 
 function drawError(behaviour: CompiledBehaviour, u: number): { code: string; upstreamStatus: number | null } | null {

@@ -41,3 +41,20 @@ function escapeHtml(text: string): string {
   if (!/[&<>"]/.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/** The error page a target answers with when it fails with `status` (served with BAD_UPSTREAM_RESPONSE). */
+export function renderUpstreamErrorPage(status: number): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Error ${status}</title></head><body><h1>Error ${status}</h1><p>The page could not be served.</p></body></html>`;
+}
+
+/**
+ * The `result.content` of a finished scrape: the product page (with or without its price), the
+ * target's error page for an upstream error, or nothing for a Scrapfly error.
+ */
+export function renderServedContent(options: { url: string; products: Record<string, ProductSpec>; errorCode: string | null; hasPrice: boolean; upstreamStatus: number }): string {
+  if (options.errorCode === null) {
+    const product = productForUrl(options.url, options.products);
+    return options.hasPrice ? renderProductPage(product) : renderShellPage(product);
+  }
+  return options.upstreamStatus >= 400 ? renderUpstreamErrorPage(options.upstreamStatus) : '';
+}

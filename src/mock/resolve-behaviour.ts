@@ -4,6 +4,7 @@
  * Compiled behaviours are cached; this sits on the simulator's per-request path.
  */
 import { createLatencyModel, type LatencyModel } from '../latency/latency-model.js';
+import { lookupErrorCode } from '../scrapfly/error-catalog.js';
 import type { BehaviourSpec, FeatureLevel, WaveSpec, WorldSpec } from './world-spec.js';
 
 /** One possible error of an internal attempt, with its cumulative probability. */
@@ -14,12 +15,25 @@ export interface ErrorDraw {
   cumulative: number;
 }
 
+/** One possible immediate refusal of a request, with its cumulative probability. */
+export interface RejectDraw {
+  /** A catalog code, or `html-<status>` for a gateway's HTML page. */
+  code: string;
+  /** The HTTP status of the refusal. */
+  status: number;
+  /** True for an HTML body instead of a Scrapfly JSON error. */
+  html: boolean;
+  cumulative: number;
+}
+
 /** A behaviour ready for sampling. */
 export interface CompiledBehaviour {
   latency: LatencyModel;
   errors: ErrorDraw[];
   hang: { p: number; latency: LatencyModel } | null;
   noPrice: number;
+  /** Immediate refusals; empty when the behaviour has none (then nothing is drawn for them). */
+  rejects: RejectDraw[];
 }
 
 export type BehaviourResolver = (options: { domain: string; level: FeatureLevel; atMs: number }) => CompiledBehaviour;
@@ -65,6 +79,7 @@ export function mergeBehaviour(layers: readonly (BehaviourSpec | undefined)[]): 
     if (layer.errors !== undefined) merged.errors = layer.errors;
     if (layer.hang !== undefined) merged.hang = layer.hang;
     if (layer.noPrice !== undefined) merged.noPrice = layer.noPrice;
+    if (layer.rejects !== undefined) merged.rejects = layer.rejects;
   }
   return merged;
 }
@@ -83,10 +98,19 @@ function compileBehaviour(spec: BehaviourSpec): CompiledBehaviour {
       cumulative,
     });
   }
+  const rejects: RejectDraw[] = [];
+  let rejectCumulative = 0;
+  for (const [code, p] of Object.entries(spec.rejects ?? {})) {
+    if (!(p > 0)) continue;
+    rejectCumulative += p;
+    const html = /^html-(\d{3})$/.exec(code);
+    rejects.push({ code, status: html ? Number(html[1]) : (lookupErrorCode(code)?.http ?? 500), html: html !== null, cumulative: rejectCumulative });
+  }
   return {
     latency: createLatencyModel(spec.latency),
     errors,
     hang: spec.hang && spec.hang.p > 0 ? { p: spec.hang.p, latency: createLatencyModel(spec.hang.latency) } : null,
     noPrice: spec.noPrice ?? 0,
+    rejects,
   };
 }

@@ -27,6 +27,13 @@ export interface BehaviourSpec {
   hang?: { p: number; latency: LatencySpec };
   /** Probability that a successful page holds no price (for example a JavaScript shell). */
   noPrice?: number;
+  /**
+   * Probability that a request is refused at once, before it takes an account slot or costs
+   * credits, by Scrapfly code (a throttler's `ERR::THROTTLE::MAX_REQUEST_RATE_EXCEEDED` makes a
+   * "429 storm"; `ERR::API::INTERNAL_ERROR` a 500) or `html-<5xx>` for a gateway answering with an
+   * HTML page instead of JSON. Drawn once per request, independently of `errors`.
+   */
+  rejects?: Record<string, number>;
 }
 
 /** Behaviour for all levels (`default`) and per level; a level's fields override the default's. */
@@ -42,6 +49,18 @@ export interface WaveSpec {
   /** Feature levels affected; all when empty. */
   levels: FeatureLevel[];
   behaviour: BehaviourSpec;
+}
+
+/**
+ * A user-configured Scrapfly throttler on one target domain: past either limit, requests to the
+ * domain are refused at once with `ERR::THROTTLE::MAX_CONCURRENT_REQUEST_EXCEEDED` or
+ * `ERR::THROTTLE::MAX_REQUEST_RATE_EXCEEDED` (429, not billed, no slot taken).
+ */
+export interface ThrottlerSpec {
+  /** Scrapes to the domain running at once, or null for no limit. */
+  concurrency: number | null;
+  /** Accepted scrapes to the domain in any sliding 60-second window, or null for no limit. */
+  requestsPerMinute: number | null;
 }
 
 /** The Scrapfly account. */
@@ -70,6 +89,10 @@ export interface MockOptions {
   retryAfterSeconds: number | null;
   /** Whether requests keep running (billed as extra) when credits reach 0. */
   overage: boolean;
+  /** Credits a billed error costs: the scrape's full feature cost, or a fixed amount. */
+  billedErrorCredits: 'full' | number;
+  /** What the API does with query parameters it does not know: ignore them, or reject them (400). */
+  unknownParams: 'ignore' | 'reject';
 }
 
 export const DEFAULT_MOCK_OPTIONS: MockOptions = {
@@ -80,6 +103,8 @@ export const DEFAULT_MOCK_OPTIONS: MockOptions = {
   rejectShape: 'A',
   retryAfterSeconds: null,
   overage: false,
+  billedErrorCredits: 'full',
+  unknownParams: 'ignore',
 };
 
 /** A product the mock serves: its page carries this price. */
@@ -94,6 +119,8 @@ export interface WorldSpec {
   behaviour: LevelledBehaviour;
   domains: Record<string, LevelledBehaviour>;
   waves: WaveSpec[];
+  /** Throttlers by target domain (without `www.`); none when absent. */
+  throttlers?: Record<string, ThrottlerSpec>;
   options: MockOptions;
   /** Products by target URL; a URL not listed gets a price derived from the URL. */
   products: Record<string, ProductSpec>;

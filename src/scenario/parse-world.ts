@@ -1,6 +1,20 @@
-/** Reads the `world` section of a scenario: account, behaviour per level and domain, waves, options. */
-import { isCatalogCode } from '../scrapfly/error-catalog.js';
-import { DEFAULT_MOCK_OPTIONS, FEATURE_LEVELS, type AccountSpec, type BehaviourSpec, type LevelledBehaviour, type MockOptions, type WaveSpec, type WorldSpec } from '../mock/world-spec.js';
+/**
+ * Reads the `world` section of a scenario: account, behaviour per level and domain (latency,
+ * error probabilities, hangs, immediate refusals), waves, throttlers and the options for what the
+ * reference leaves unconfirmed.
+ */
+import { isCatalogCode, lookupErrorCode } from '../scrapfly/error-catalog.js';
+import {
+  DEFAULT_MOCK_OPTIONS,
+  FEATURE_LEVELS,
+  type AccountSpec,
+  type BehaviourSpec,
+  type LevelledBehaviour,
+  type MockOptions,
+  type ThrottlerSpec,
+  type WaveSpec,
+  type WorldSpec,
+} from '../mock/world-spec.js';
 import { join, show, type FieldReader } from './field-reader.js';
 import { parseLatency } from './parse-latency.js';
 
@@ -9,7 +23,7 @@ const LEVEL_KEYS = ['default', ...FEATURE_LEVELS] as const;
 /** Reads `world`; products are filled in from the items by the caller. */
 export function parseWorld(reader: FieldReader, value: unknown, path: string): Omit<WorldSpec, 'products'> {
   const obj = reader.object(value, path);
-  reader.knownKeys(obj, ['account', 'behaviour', 'domains', 'waves', 'options'], path);
+  reader.knownKeys(obj, ['account', 'behaviour', 'domains', 'waves', 'throttlers', 'options'], path);
   const behaviour = parseLevelled(reader, obj['behaviour'], join(path, 'behaviour'));
   if (!behaviour.default?.latency) reader.fail(join(join(join(path, 'behaviour'), 'default'), 'latency'), 'is required: every request needs a latency model');
   const domains: Record<string, LevelledBehaviour> = {};
@@ -18,13 +32,32 @@ export function parseWorld(reader: FieldReader, value: unknown, path: string): O
     for (const [domain, spec] of Object.entries(dobj)) domains[domain] = parseLevelled(reader, spec, join(join(path, 'domains'), domain));
   }
   const waves = obj['waves'] === undefined ? [] : reader.array(obj['waves'], join(path, 'waves')).map((w, i) => parseWave(reader, w, join(join(path, 'waves'), i)));
-  return {
+  const world: Omit<WorldSpec, 'products'> = {
     account: parseAccount(reader, obj['account'], join(path, 'account')),
     behaviour,
     domains,
     waves,
     options: parseOptions(reader, obj['options'], join(path, 'options')),
   };
+  if (obj['throttlers'] !== undefined) world.throttlers = parseThrottlers(reader, obj['throttlers'], join(path, 'throttlers'));
+  return world;
+}
+
+/** Reads `throttlers`: domain → {concurrency?, requestsPerMinute?}, at least one limit each. */
+function parseThrottlers(reader: FieldReader, value: unknown, path: string): Record<string, ThrottlerSpec> {
+  const obj = reader.object(value, path);
+  const out: Record<string, ThrottlerSpec> = {};
+  for (const [domain, raw] of Object.entries(obj)) {
+    const tpath = join(path, domain);
+    const tobj = reader.object(raw, tpath);
+    reader.knownKeys(tobj, ['concurrency', 'requestsPerMinute'], tpath);
+    const concurrency = tobj['concurrency'] === undefined ? null : reader.number(tobj['concurrency'], join(tpath, 'concurrency'), { integer: true, positive: true });
+    const requestsPerMinute = tobj['requestsPerMinute'] === undefined ? null : reader.number(tobj['requestsPerMinute'], join(tpath, 'requestsPerMinute'), { integer: true, positive: true });
+    if (concurrency === null && requestsPerMinute === null) reader.fail(tpath, 'must set concurrency, requestsPerMinute or both');
+    const host = domain.toLowerCase();
+    out[host.startsWith('www.') ? host.slice(4) : host] = { concurrency, requestsPerMinute };
+  }
+  return out;
 }
 
 function parseAccount(reader: FieldReader, value: unknown, path: string): AccountSpec {
@@ -45,10 +78,10 @@ function parseLevelled(reader: FieldReader, value: unknown, path: string): Level
   return out;
 }
 
-/** Reads one behaviour: latency, errors (code → probability), hang, noPrice. */
+/** Reads one behaviour: latency, errors (code → probability), hang, noPrice, rejects (code → probability). */
 export function parseBehaviour(reader: FieldReader, value: unknown, path: string): BehaviourSpec {
   const obj = reader.object(value, path);
-  reader.knownKeys(obj, ['latency', 'errors', 'hang', 'noPrice'], path);
+  reader.knownKeys(obj, ['latency', 'errors', 'hang', 'noPrice', 'rejects'], path);
   const spec: BehaviourSpec = {};
   if (obj['latency'] !== undefined) spec.latency = parseLatency(reader, obj['latency'], join(path, 'latency'));
   if (obj['errors'] !== undefined) {
@@ -73,7 +106,30 @@ export function parseBehaviour(reader: FieldReader, value: unknown, path: string
     spec.hang = { p: reader.probability(hobj['p'], join(hpath, 'p')), latency: parseLatency(reader, hobj['latency'], join(hpath, 'latency')) };
   }
   if (obj['noPrice'] !== undefined) spec.noPrice = reader.probability(obj['noPrice'], join(path, 'noPrice'));
+  if (obj['rejects'] !== undefined) spec.rejects = parseRejects(reader, obj['rejects'], join(path, 'rejects'));
   return spec;
+}
+
+/**
+ * Reads `rejects`: immediate refusals by code. Codes answered with a Scrapfly error body must be
+ * catalog codes whose HTTP status is an error (not the 200 of BAD_UPSTREAM_RESPONSE); `html-5xx`
+ * is a gateway's HTML page.
+ */
+function parseRejects(reader: FieldReader, value: unknown, path: string): Record<string, number> {
+  const obj = reader.object(value, path);
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [code, p] of Object.entries(obj)) {
+    const rpath = join(path, code);
+    const html = /^html-5\d\d$/.test(code);
+    if (!html && !(isCatalogCode(code) && (lookupErrorCode(code)?.http ?? 200) >= 400)) {
+      reader.fail(rpath, `is not a Scrapfly error code answered with an error status, or "html-<5xx>" (got ${show(code)})`);
+    }
+    out[code] = reader.probability(p, rpath);
+    total += out[code];
+  }
+  if (total > 1 + 1e-9) reader.fail(path, `probabilities must sum to at most 1, got ${total}`);
+  return out;
 }
 
 function parseWave(reader: FieldReader, value: unknown, path: string): WaveSpec {
@@ -102,5 +158,13 @@ function parseOptions(reader: FieldReader, value: unknown, path: string): MockOp
     o.retryAfterSeconds = obj['retryAfterSeconds'] === null ? null : reader.number(obj['retryAfterSeconds'], join(path, 'retryAfterSeconds'), { min: 0 });
   }
   if (obj['overage'] !== undefined) o.overage = reader.boolean(obj['overage'], join(path, 'overage'));
+  if (obj['billedErrorCredits'] !== undefined) {
+    const raw = obj['billedErrorCredits'];
+    if (raw !== 'full' && !(typeof raw === 'number' && Number.isInteger(raw) && raw >= 0)) {
+      reader.fail(join(path, 'billedErrorCredits'), `must be "full" or a non-negative integer number of credits, got ${show(raw)}`);
+    }
+    o.billedErrorCredits = raw;
+  }
+  if (obj['unknownParams'] !== undefined) o.unknownParams = reader.oneOf(obj['unknownParams'], ['ignore', 'reject'], join(path, 'unknownParams'));
   return o;
 }

@@ -1,22 +1,30 @@
 /**
  * Parses a Scrapfly API response into a ScrapeOutcome. Handles the success envelope, both failure
  * shapes (A: envelope with `result.error`; B: a flat top-level error), upstream errors served as
- * HTTP 200, and bodies that are not envelopes at all.
+ * HTTP 200, and bodies that are not envelopes at all (a gateway's HTML page), where the
+ * X-Scrapfly-Reject-* headers, when present, still name the error. Credits come from
+ * X-Scrapfly-Api-Cost, or from `context.cost.total` when the header is missing.
  */
 import type { HeaderReader } from '../ports.js';
 import { classifyErrorCode, lookupErrorCode } from './error-catalog.js';
 import type { ResponseAccounting, ScrapeOutcome } from './scrape-outcome.js';
 
-/** Reads the accounting headers of a response. */
-export function readAccountingHeaders(headers: HeaderReader): ResponseAccounting {
+/**
+ * Reads the accounting headers of a response. When X-Scrapfly-Api-Cost is missing, `costCredits`
+ * is the envelope's `context.cost.total` (when `body` has one), else 0.
+ */
+export function readAccountingHeaders(headers: HeaderReader, body?: unknown): ResponseAccounting {
   return {
-    costCredits: readNumber(headers.get('x-scrapfly-api-cost')) ?? 0,
+    costCredits: readNumber(headers.get('x-scrapfly-api-cost')) ?? (isRecord(body) ? readCostTotal(body) : null) ?? 0,
     remainingCredits: readNumber(headers.get('x-scrapfly-remaining-api-credit')),
     accountConcurrency: readNumber(headers.get('x-scrapfly-account-concurrent-usage')),
   };
 }
 
-/** Retry-After in milliseconds (delta-seconds form), or null. */
+/**
+ * Retry-After in milliseconds, or null. Only the delta-seconds form is read (what Scrapfly and its
+ * SDKs use); an HTTP date, which needs the current time, counts as absent.
+ */
 export function readRetryAfterMs(headers: HeaderReader): number | null {
   const seconds = readNumber(headers.get('retry-after'));
   return seconds === null || seconds < 0 ? null : Math.round(seconds * 1000);
@@ -38,7 +46,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function parseScrapeResponse(options: { status: number; headers: HeaderReader; body: unknown }): ScrapeOutcome {
   const { status, headers, body } = options;
-  const accounting = readAccountingHeaders(headers);
+  const accounting = readAccountingHeaders(headers, body);
   const retryAfterMs = readRetryAfterMs(headers);
 
   const fail = (code: string, message: string, retryable: boolean | undefined, upstreamStatus: number | null = null): ScrapeOutcome => ({
@@ -47,13 +55,15 @@ export function parseScrapeResponse(options: { status: number; headers: HeaderRe
     errorClass: classifyErrorCode({ code, httpStatus: status, upstreamStatus }),
     message,
     httpStatus: status,
-    retryable: retryable ?? lookupErrorCode(code)?.retryable ?? (status === 429 || status >= 500),
+    retryable: retryable ?? readRejectRetryable(headers) ?? lookupErrorCode(code)?.retryable ?? (status === 429 || status >= 500),
     upstreamStatus,
     retryAfterMs,
     ...accounting,
   });
 
   if (!isRecord(body)) {
+    const rejectCode = headers.get('x-scrapfly-reject-code');
+    if (rejectCode) return fail(rejectCode, headers.get('x-scrapfly-reject-description') ?? rejectCode, undefined);
     return fail(`HTTP_${status}`, `Response body is not a Scrapfly JSON envelope (HTTP ${status})`, undefined);
   }
   const result = body['result'];
@@ -82,4 +92,22 @@ export function parseScrapeResponse(options: { status: number; headers: HeaderRe
   const message =
     typeof body['message'] === 'string' ? body['message'] : typeof body['reason'] === 'string' ? body['reason'] : code;
   return fail(code, message, typeof body['retryable'] === 'boolean' ? body['retryable'] : undefined);
+}
+
+/** X-Scrapfly-Reject-Retryable as a boolean ('true'/'yes' or 'false'/'no'), or null. */
+function readRejectRetryable(headers: HeaderReader): boolean | null {
+  const value = headers.get('x-scrapfly-reject-retryable')?.toLowerCase();
+  if (value === 'true' || value === 'yes') return true;
+  if (value === 'false' || value === 'no') return false;
+  return null;
+}
+
+/** `context.cost.total` of an envelope, or null. */
+function readCostTotal(body: Record<string, unknown>): number | null {
+  const context = body['context'];
+  if (!isRecord(context)) return null;
+  const cost = context['cost'];
+  if (!isRecord(cost)) return null;
+  const total = cost['total'];
+  return typeof total === 'number' && Number.isFinite(total) && total >= 0 ? total : null;
 }

@@ -83,6 +83,27 @@ describe('response parsing', () => {
     });
   });
 
+  it('takes the credits from context.cost.total when X-Scrapfly-Api-Cost is missing', () => {
+    const body = { context: { cost: { total: 25 } }, result: { success: true, status: 'DONE', content: 'x', status_code: 200 } };
+    expect(parseScrapeResponse({ status: 200, headers: headers({}), body })).toMatchObject({ ok: true, costCredits: 25 });
+    expect(parseScrapeResponse({ status: 200, headers: headers({ 'x-scrapfly-api-cost': '6' }), body })).toMatchObject({ ok: true, costCredits: 6 });
+  });
+
+  it('names the error from the X-Scrapfly-Reject-* headers when the body is not JSON', () => {
+    const outcome = parseScrapeResponse({
+      status: 422,
+      headers: headers({ 'x-scrapfly-reject-code': 'ERR::ASP::SHIELD_PROTECTION_FAILED', 'x-scrapfly-reject-description': 'blocked', 'x-scrapfly-reject-retryable': 'yes' }),
+      body: undefined,
+    });
+    expect(outcome).toMatchObject({ ok: false, code: 'ERR::ASP::SHIELD_PROTECTION_FAILED', errorClass: 'blocked', message: 'blocked', retryable: true });
+  });
+
+  it('reads Retry-After in seconds and ignores the HTTP-date form', () => {
+    const body = { code: 'ERR::SCRAPE::TOO_MANY_CONCURRENT_REQUEST', http_code: 429, error_id: 'x', message: 'Too many' };
+    expect(parseScrapeResponse({ status: 429, headers: headers({ 'retry-after': '1.5' }), body })).toMatchObject({ retryAfterMs: 1500 });
+    expect(parseScrapeResponse({ status: 429, headers: headers({ 'retry-after': 'Wed, 21 Oct 2025 07:28:00 GMT' }), body })).toMatchObject({ retryAfterMs: null });
+  });
+
   it('treats a body that is not an envelope as a retryable server error', () => {
     expect(parseScrapeResponse({ status: 502, headers: headers({}), body: undefined })).toMatchObject({ ok: false, code: 'HTTP_502', retryable: true });
   });
