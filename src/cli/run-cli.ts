@@ -8,6 +8,7 @@ import { BatchscopeError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
 import { describeServeMock, readServeMockOptions, runServeMockCommand } from './commands/serve-mock.js';
+import { describeReplay, readReplayOptions, runReplayCommand } from './commands/replay.js';
 
 /** Runs the CLI with `args` (without the node and script paths). Resolves to the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -30,6 +31,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       (y) => describeServeMock(y),
       async (argv) => {
         exitCode = await runServeMockCommand(readServeMockOptions(argv), io);
+      },
+    )
+    .command(
+      'replay <log>',
+      'Diagnose an incident log (text or run log, .gz too): what really happened, which execution models fit, and what other policies would have done',
+      (y) => describeReplay(y),
+      async (argv) => {
+        exitCode = await runReplayCommand(readReplayOptions(argv), io);
       },
     )
     .demandCommand(1, 'Name a command; see --help')

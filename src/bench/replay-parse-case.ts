@@ -1,0 +1,70 @@
+/**
+ * One replay benchmark case, in its own process so that its peak RSS is its own. Prints one JSON
+ * line. Usage: node dist/bench/replay-parse-case.js <log file> <parse|replay>
+ * - `parse`: the streaming parser over the file (plain or gzipped), with a visitor that keeps a
+ *   constant-size summary: what parsing costs, and that its memory does not grow with the file;
+ * - `replay`: parse, gather the first run and diagnose it (memory grows with the batch's items).
+ */
+import { statSync } from 'node:fs';
+import { readLogLines } from '../node/read-log-lines.js';
+import { createLogParser } from '../replay/create-log-parser.js';
+import { diagnoseRun } from '../replay/diagnose-run.js';
+import { parseLog } from '../replay/parse-log.js';
+
+const [file = '', mode = 'parse'] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let lines = 0;
+  let records = 0;
+  let extra: Record<string, unknown> = {};
+  if (mode === 'parse') {
+    // A summary of constant size: counts, the first and last start, the longest gap between starts.
+    let first = Number.NaN;
+    let last = Number.NaN;
+    let maxGapMs = 0;
+    const onStart = (atMs: number) => {
+      records++;
+      if (Number.isNaN(first)) first = atMs;
+      else maxGapMs = Math.max(maxGapMs, atMs - last);
+      last = atMs;
+    };
+    const parser = createLogParser({
+      format: 'auto',
+      skipMalformed: false,
+      source: file,
+      visitor: {
+        declaration: () => void records++,
+        header: () => void records++,
+        start: (r) => onStart(r.atMs),
+        event: (r) => (r.event.type === 'item.start' ? onStart(r.event.atMs) : void records++),
+      },
+    });
+    for await (const chunk of readLogLines({ path: file })) for (let i = 0; i < chunk.length; i++) parser.push(chunk[i] as string);
+    const { lines: counts, format } = parser.finish();
+    lines = counts.total;
+    extra = { format, maxGapMs, spanMs: last - first };
+  } else {
+    const log = await parseLog({ lines: readLogLines({ path: file }), source: file, keepEvents: false });
+    lines = log.lines.total;
+    const d = diagnoseRun({ run: log.runs[0]! });
+    records = d.loggedItems;
+    extra = { format: log.format, runs: log.runs.length, effectiveConcurrency: d.effectiveConcurrency, stalls: d.stalls.length };
+  }
+  const wallMs = performance.now() - started;
+  process.stdout.write(
+    `${JSON.stringify({
+      file: file.split('/').pop(),
+      mode,
+      lines,
+      records,
+      megabytes: Math.round(statSync(file).size / 1e5) / 10,
+      wallMs: Math.round(wallMs),
+      linesPerSecond: Math.round(lines / (wallMs / 1000)),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...extra,
+    })}\n`,
+  );
+}
+
+await main();

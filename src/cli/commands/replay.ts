@@ -1,0 +1,169 @@
+/**
+ * `replay <log>`: reads an incident log (the application's text log or the engine's run log,
+ * plain or gzipped), says what really happened and which execution models fit, and optionally
+ * writes a scenario that reproduces it and replays the batch under other policies.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import type { Policy } from '../../engine/policy.js';
+import { BatchscopeError, UsageError } from '../../errors.js';
+import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
+import { readLogLines } from '../../node/read-log-lines.js';
+import { buildReplayJson } from '../../replay/build-replay-json.js';
+import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
+import { DEFAULT_REPLAY_STALL_THRESHOLD_MS } from '../../replay/diagnose-run.js';
+import type { LogFormat } from '../../replay/log-records.js';
+import { parseLog } from '../../replay/parse-log.js';
+import { renderReplayText } from '../../replay/render-replay-text.js';
+import { replayLog, selectRun } from '../../replay/replay-log.js';
+import { selectPolicies } from '../../scenario/select-policies.js';
+import { parseDurationMs } from '../../units/duration.js';
+import type { CliIo } from '../cli-io.js';
+import { loadScenarioFile } from '../load-scenario-file.js';
+import { createTerminalStyles } from '../terminal-styles.js';
+
+export interface ReplayOptions {
+  log: string;
+  json: boolean;
+  format: LogFormat | 'auto';
+  run: string | null;
+  stallThresholdMs: number;
+  skipMalformed: boolean;
+  emitScenario: string | null;
+  latency: ReplayLatencyMode;
+  policies: string[];
+  scenario: string | null;
+  accountConcurrency: number | null;
+  fillDeclared: boolean;
+  timeline: boolean;
+  width: number | null;
+  /** Folder for the run report, or null for none. */
+  reportDir: string | null;
+}
+
+/** Registers the command's options on yargs. */
+export function describeReplay(y: Argv): Argv {
+  return y
+    .positional('log', { type: 'string', describe: 'Log file: "YYYY-MM-DD HH:MM:SS - message" lines or a run log (events.jsonl); .gz is read too', demandOption: true })
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
+    .option('format', { choices: ['auto', 'text', 'run-log'] as const, default: 'auto' as const, describe: 'Log format (auto: from the first line)' })
+    .option('run', { type: 'string', describe: 'Which run of a file holding several: its number, policy name or batch id (default: the first)' })
+    .option('stall-threshold', { type: 'string', default: '60s', describe: 'Items running longer than this are stalls; gaps longer than this are reported' })
+    .option('skip-malformed', { type: 'boolean', default: false, describe: 'Skip and count malformed lines instead of stopping at the first' })
+    .option('emit-scenario', { type: 'string', describe: 'Write a scenario whose baseline reproduces the log to this file, and report the fit' })
+    .option('latency', { choices: REPLAY_LATENCY_MODES, default: 'per-item' as const, describe: 'Request durations of the replay world: per-item (exact), fitted (lognormal + stalls) or empirical' })
+    .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Replay the batch under this policy (repeatable): baseline, concurrent, or a policy of --scenario' })
+    .option('scenario', { type: 'string', describe: "Scenario file whose policies to replay the batch under (all of them unless --policy names some)" })
+    .option('account-concurrency', { type: 'number', describe: "The Scrapfly plan's concurrency for replays (default: the run log's, else the replay's workers)" })
+    .option('fill-declared', { type: 'boolean', default: true, describe: 'Add items the batch declared but the log does not show to the replay scenario (--no-fill-declared to leave them out)' })
+    .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
+    .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
+    .option('report-dir', { type: 'string', default: 'reports', describe: 'Write the run report under this folder' })
+    .option('report', { type: 'boolean', default: true, describe: 'Write the run report (--no-report to skip)' });
+}
+
+/** Turns parsed argv into options, rejecting bad values with one-line errors. */
+export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions {
+  const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
+  if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
+  const width = argv['width'];
+  if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
+  const plan = argv['account-concurrency'];
+  if (plan !== undefined && (typeof plan !== 'number' || !Number.isInteger(plan) || plan < 1)) throw new UsageError(`--account-concurrency must be a positive integer, got ${String(plan)}`);
+  const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => String(p).split(',')).map((p) => p.trim()).filter(Boolean);
+  const run = argv['run'];
+  const emit = argv['emit-scenario'];
+  if (emit !== undefined && (typeof emit !== 'string' || emit.trim() === '')) throw new UsageError('--emit-scenario needs a file name');
+  return {
+    log: String(argv['log']),
+    json: Boolean(argv['json']),
+    format: argv['format'] === 'text' || argv['format'] === 'run-log' ? argv['format'] : 'auto',
+    run: run === undefined ? null : String(run),
+    stallThresholdMs: threshold ?? DEFAULT_REPLAY_STALL_THRESHOLD_MS,
+    skipMalformed: Boolean(argv['skip-malformed']),
+    emitScenario: typeof emit === 'string' ? emit : null,
+    latency: (argv['latency'] as ReplayLatencyMode | undefined) ?? 'per-item',
+    policies,
+    scenario: typeof argv['scenario'] === 'string' ? argv['scenario'] : null,
+    accountConcurrency: typeof plan === 'number' ? plan : null,
+    fillDeclared: argv['fill-declared'] !== false,
+    timeline: argv['timeline'] !== false,
+    width: typeof width === 'number' ? width : null,
+    reportDir: argv['report'] === false ? null : String(argv['report-dir'] ?? 'reports'),
+  };
+}
+
+/** Replays the log and prints what it found. Returns the exit code. */
+export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
+  const absolute = resolve(io.cwd, options.log);
+  const shown = relative(io.cwd, absolute) || options.log;
+  const progress = (message: string) => {
+    if (io.isTty) io.stderr(`${message}…\n`);
+  };
+  let extraPolicies: Policy[] = [];
+  let extraPlan: number | null = null;
+  let extraFrom: string | undefined;
+  if (options.scenario !== null) {
+    const source = loadScenarioFile(options.scenario, io.cwd);
+    const own = options.policies.filter((name) => source.policies.some((p) => p.name === name));
+    extraPolicies = options.policies.length === 0 ? source.policies : selectPolicies(source, own);
+    extraPlan = source.world.account.concurrency;
+    extraFrom = source.name;
+  }
+  const controller = new AbortController();
+  const log = await parseLog({
+    lines: readLogLines({ path: absolute, shown, signal: controller.signal }),
+    source: shown,
+    format: options.format,
+    skipMalformed: options.skipMalformed,
+  });
+  const run = selectRun(log, options.run);
+  const name = `replay-${basename(shown).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
+  const result = await replayLog({
+    log,
+    run,
+    stallThresholdMs: options.stallThresholdMs,
+    reproduce: options.emitScenario !== null || options.reportDir !== null,
+    latency: options.latency,
+    scenarioName: name,
+    policies: options.policies,
+    extraPolicies,
+    extraPoliciesFrom: extraFrom,
+    accountConcurrency: options.accountConcurrency ?? extraPlan,
+    fillDeclared: options.fillDeclared,
+    signal: controller.signal,
+    onProgress: progress,
+  });
+  const { outcome } = result;
+  if (options.emitScenario !== null && result.scenario) {
+    const target = resolve(io.cwd, options.emitScenario);
+    writeFile(target, `${JSON.stringify(result.scenario.json, null, 2)}\n`);
+    outcome.scenarioFile = relative(io.cwd, target) || options.emitScenario;
+  }
+  if (options.reportDir !== null && result.reportRuns.length > 0) {
+    try {
+      const written = writeRunReport({ rootDir: resolve(io.cwd, options.reportDir), scenario: name, runId: makeRunId({ wallMs: Date.now(), seed: null }), runs: result.reportRuns });
+      outcome.reportDir = relative(io.cwd, written.dir) || written.dir;
+    } catch (error) {
+      throw new BatchscopeError('REPORT_WRITE', `Failed to write the run report under ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify(buildReplayJson(outcome))}\n`);
+    return 0;
+  }
+  const width = options.width ?? Math.max(60, Math.min(160, io.columns ?? 100));
+  io.stdout(`${renderReplayText({ outcome, width, styles: createTerminalStyles(io), timeline: options.timeline })}\n`);
+  return 0;
+}
+
+function writeFile(path: string, content: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BatchscopeError('SCENARIO_WRITE', `Failed to write the scenario to ${path}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * A whole replay of one logged run: the diagnosis, the events to draw its timeline, and, when
+ * asked, the replay scenario, its baseline run on the engine (how well it reproduces the log) and
+ * runs under other policies (counterfactual replay). Files are the caller's business: this returns
+ * the scenario JSON and the runs for a report.
+ */
+import type { Policy } from '../engine/policy.js';
+import type { BatchEvent } from '../events/batch-event.js';
+import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import { UsageError } from '../errors.js';
+import { computeMetrics, type RunMetrics } from '../report/compute-metrics.js';
+import { parseScenario } from '../scenario/parse-scenario.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import { buildReplayScenario, type ReplayLatencyMode, type ReplayScenario } from './build-replay-scenario.js';
+import { diagnoseRun } from './diagnose-run.js';
+import type { LoggedRun, ParsedLog } from './log-records.js';
+import { replayPolicies, type ReplayPolicyRun } from './replay-policies.js';
+import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from './replay-outcome.js';
+import { synthesizeTimelineEvents } from './synthesize-timeline-events.js';
+
+/** One run for a report folder: a run-log header, its events and metrics. */
+export interface ReplayReportRun {
+  header: RunLogHeader;
+  events: readonly BatchEvent[];
+  metrics: RunMetrics;
+}
+
+export interface ReplayLogResult {
+  outcome: ReplayOutcome;
+  /** The replay scenario, when one was built (emission, reproduction or counterfactuals). */
+  scenario: ReplayScenario | null;
+  /** Runs for a report: the logged run (run logs) or its reproduction (text logs), then the counterfactual runs. */
+  reportRuns: ReplayReportRun[];
+}
+
+/** Picks a run by 1-based index, policy name or batch id; the first run when `selector` is null. */
+export function selectRun(log: ParsedLog, selector: string | null): LoggedRun {
+  if (selector === null) return log.runs[0] as LoggedRun;
+  const byIndex = /^\d+$/.test(selector) ? log.runs[Number(selector) - 1] : undefined;
+  const found = byIndex ?? log.runs.find((r) => r.policyName === selector || r.batchId === selector);
+  if (!found) {
+    const choices = log.runs.map((r) => `${r.index}${r.policyName ? ` (${r.policyName})` : ''}`).join(', ');
+    throw new UsageError(`--run ${selector} names no run of ${log.source}: it holds ${log.runs.length} run(s): ${choices}`);
+  }
+  return found;
+}
+
+/**
+ * Replays `run` of `log`. `policies` names the policies to replay the batch under: the replay's
+ * own (`baseline`, `concurrent-<W>`, or `concurrent` for the latter) or ones of `extraPolicies`
+ * (all of those when `policies` is empty). The caller owns `signal`.
+ */
+export async function replayLog(options: {
+  log: ParsedLog;
+  run: LoggedRun;
+  stallThresholdMs?: number;
+  /** Build and run the replay scenario's baseline even without counterfactuals (for emission or a report). */
+  reproduce: boolean;
+  latency?: ReplayLatencyMode;
+  scenarioName: string;
+  policies?: readonly string[];
+  extraPolicies?: readonly Policy[];
+  /** The name of the scenario `extraPolicies` come from. */
+  extraPoliciesFrom?: string;
+  accountConcurrency?: number | null;
+  fillDeclared?: boolean;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}): Promise<ReplayLogResult> {
+  const { log, run } = options;
+  const diagnosis = diagnoseRun({ run, stallThresholdMs: options.stallThresholdMs });
+  const notes: string[] = [];
+  const timelineEvents =
+    run.events ?? synthesizeTimelineEvents({ timeline: diagnosis.timeline, workers: diagnosis.execution === 'blocking' ? diagnosis.workers : diagnosis.timeline.concurrency, execution: diagnosis.execution, batchId: run.batchId ?? log.source, policy: diagnosis.best });
+  const wanted = options.policies ?? [];
+  const extra = options.extraPolicies ?? [];
+  const counterfactual = wanted.length > 0 || extra.length > 0;
+  const outcome: ReplayOutcome = {
+    source: log.source,
+    format: log.format,
+    lines: log.lines,
+    runs: summarizeRuns(log.runs),
+    diagnosis,
+    duplicateNames: run.duplicateNames,
+    timelineEvents,
+    reproduction: null,
+    scenarioFile: null,
+    counterfactuals: [],
+    reportDir: null,
+    notes,
+  };
+  const reportRuns: ReplayReportRun[] = [];
+  if (run.header && run.events) reportRuns.push({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) });
+  if (!options.reproduce && !counterfactual) return { outcome, scenario: null, reportRuns };
+
+  const built = buildReplayScenario({
+    diagnosis,
+    run,
+    name: options.scenarioName,
+    source: log.source,
+    latency: options.latency,
+    accountConcurrency: options.accountConcurrency,
+    fillDeclared: options.fillDeclared,
+    extraPolicies: extra,
+    extraPoliciesFrom: options.extraPoliciesFrom,
+  });
+  const unpriced = run.items.filter((i) => i.startMs !== null && i.outcome !== null && i.outcome !== 'priced').length;
+  if (unpriced > 0) notes.push(`the replay world reproduces how long requests took, not how they ended: the ${unpriced} items the log shows failing or timing out succeed in the replay unless they hang`);
+  if (built.filledItems > 0) notes.push(`the replay scenario adds ${built.filledItems} items the batch declared but the log does not show, after the logged ones, at the typical ${built.typicalMs} ms each`);
+  const scenario = parseScenario({ json: built.json, source: `replay of ${log.source}` });
+  const baseline = scenario.policies[0] as Policy;
+  const chosen = choosePolicies({ scenario, wanted, extraNames: built.extraPolicyNames, counterfactual });
+  const runs = await replayPolicies({
+    scenario,
+    policies: [baseline, ...chosen.filter((p) => p !== baseline)],
+    timeline: diagnosis.timeline,
+    signal: options.signal,
+    onPolicy: (policy) => options.onProgress?.(`replaying ${scenario.items.length} items under policy ${policy.name}`),
+  });
+  const [reproduction, ...others] = runs as [ReplayPolicyRun, ...ReplayPolicyRun[]];
+  outcome.reproduction = reproduction.comparison;
+  const toReport = (r: ReplayPolicyRun) => ({ header: headerOf(scenario, r), events: r.run.events, metrics: computeMetrics(r.run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) });
+  if (reportRuns.length === 0) reportRuns.push(toReport(reproduction));
+  const asCounterfactual = chosen.includes(baseline) ? [reproduction, ...others] : others;
+  for (const r of asCounterfactual) {
+    const report = toReport(r);
+    reportRuns.push(report);
+    outcome.counterfactuals.push({ policy: r.policy.name, description: r.policy.description, metrics: report.metrics, comparison: r.comparison } satisfies CounterfactualRun);
+  }
+  const plan = scenario.world.account.concurrency;
+  const crowded = chosen.filter((p) => p.workers > plan);
+  if (crowded.length > 0 && options.accountConcurrency == null && !run.header) {
+    notes.push(`the log does not say the Scrapfly plan's concurrency; the replay assumes ${plan} (set --account-concurrency): ${crowded.map((p) => p.name).join(', ')} run more workers than that`);
+  }
+  return { outcome, scenario: built, reportRuns };
+}
+
+/**
+ * The policies to replay under, by name: a policy of the --scenario file first (it may have been
+ * renamed in the replay scenario when it collides with the replay's own), then the replay's own;
+ * `concurrent` stands for the replay's `concurrent-<declared workers>`.
+ */
+function choosePolicies(options: { scenario: Scenario; wanted: readonly string[]; extraNames: ReadonlyMap<string, string>; counterfactual: boolean }): Policy[] {
+  const { scenario } = options;
+  if (!options.counterfactual) return [];
+  const names = options.wanted.length > 0 ? options.wanted : [...options.extraNames.keys()];
+  return names.map((name) => {
+    const resolved = options.extraNames.get(name) ?? (name === 'concurrent' ? scenario.policies.find((p) => /^concurrent-\d+$/.test(p.name))?.name : undefined) ?? name;
+    const policy = scenario.policies.find((p) => p.name === resolved);
+    if (!policy) {
+      const own = scenario.policies.filter((p) => ![...options.extraNames.values()].includes(p.name)).map((p) => p.name);
+      const extra = [...options.extraNames.keys()];
+      throw new UsageError(`Unknown policy "${name}": the replay has ${own.join(', ')}${extra.length > 0 ? `; the --scenario file has ${extra.join(', ')}` : ' (load more with --scenario <file>)'}`);
+    }
+    return policy;
+  });
+}
+
+function headerOf(scenario: Scenario, r: ReplayPolicyRun): RunLogHeader {
+  return {
+    type: 'run.meta',
+    version: RUN_LOG_VERSION,
+    mode: 'simulation',
+    scenario: scenario.name,
+    seed: r.run.seed,
+    transport: 'direct',
+    startMs: scenario.startMs,
+    batchId: r.run.result.batchId,
+    policy: r.policy,
+    items: scenario.items,
+    accountConcurrency: scenario.world.account.concurrency,
+  };
+}

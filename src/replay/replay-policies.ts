@@ -1,0 +1,37 @@
+/**
+ * Runs a replay scenario's policies on the real engine (simulatePolicy: virtual clock, mock API)
+ * and compares each run with the log, item by item: the baseline shows how well the scenario
+ * reproduces the log, the others what the batch would have done under them.
+ */
+import type { Policy } from '../engine/policy.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import { simulatePolicy, type SimulationRun } from '../scenario/simulate-policy.js';
+import { compareReplay, type ReplayComparison } from './compare-replay.js';
+import type { Timeline } from './reconstruct-timeline.js';
+
+export interface ReplayPolicyRun {
+  policy: Policy;
+  run: SimulationRun;
+  comparison: ReplayComparison;
+}
+
+/**
+ * Simulates each of `policies` on `scenario` (in order) and compares it with `timeline`. The
+ * caller owns `signal`; `onPolicy` hears about each policy before it runs (for progress).
+ */
+export async function replayPolicies(options: {
+  scenario: Scenario;
+  policies: readonly Policy[];
+  timeline: Timeline;
+  seed?: number;
+  signal?: AbortSignal;
+  onPolicy?: (policy: Policy, index: number) => void;
+}): Promise<ReplayPolicyRun[]> {
+  const out: ReplayPolicyRun[] = [];
+  for (const [index, policy] of options.policies.entries()) {
+    options.onPolicy?.(policy, index);
+    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, signal: options.signal });
+    out.push({ policy, run, comparison: compareReplay({ timeline: options.timeline, result: run.result }) });
+  }
+  return out;
+}
