@@ -7,6 +7,8 @@ import yargs from 'yargs';
 import { BatchscopeError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
+import { describeCheck, readCheckOptions, runCheckCommand } from './commands/check.js';
+import { describeSweep, readSweepOptions, runSweepCommand } from './commands/sweep.js';
 import { describeServeMock, readServeMockOptions, runServeMockCommand } from './commands/serve-mock.js';
 import { describeReplay, readReplayOptions, runReplayCommand } from './commands/replay.js';
 
@@ -31,6 +33,22 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       (y) => describeServeMock(y),
       async (argv) => {
         exitCode = await runServeMockCommand(readServeMockOptions(argv), io);
+      },
+    )
+    .command(
+      'check [paths..]',
+      'CI budget gate: run every budgeted policy over many seeds; exit 1 when a budget is not as expected',
+      (y) => describeCheck(y),
+      async (argv) => {
+        exitCode = await runCheckCommand(readCheckOptions(argv), io);
+      },
+    )
+    .command(
+      'sweep <scenario>',
+      'Sweep workers × call timeout × semantics over many seeds; print the Pareto frontier and the cheapest policy within budget',
+      (y) => describeSweep(y),
+      async (argv) => {
+        exitCode = await runSweepCommand(readSweepOptions(argv), io);
       },
     )
     .command(

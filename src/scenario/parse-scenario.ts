@@ -3,6 +3,7 @@
  * bad value. Pure: reading the file is the caller's business.
  */
 import { ScenarioError } from '../errors.js';
+import { parseBudgetEntries } from './budget-entries.js';
 import { join, type FieldReader as Reader, FieldReader } from './field-reader.js';
 import { parseItems } from './parse-items.js';
 import { parsePolicies } from './parse-policy.js';
@@ -49,9 +50,16 @@ export function parseScenario(options: { json: unknown; source: string }): Scena
     world: { ...world, products },
     policies,
     budgetMs: obj['budget'] === undefined ? null : reader.durationMs(obj['budget'], 'budget'),
-    budgets: obj['budgets'] === undefined ? [] : reader.array(obj['budgets'], 'budgets'),
+    budgets: readBudgets(reader, obj['budgets'], policies, obj['budget'] === undefined ? null : reader.durationMs(obj['budget'], 'budget')),
     notes,
   };
+}
+
+/** Validates the budget entries now (so a bad expression fails the load) and keeps them as written. */
+function readBudgets(reader: Reader, value: unknown, policies: Scenario['policies'], budgetMs: number | null): unknown[] {
+  if (value === undefined) return [];
+  parseBudgetEntries({ reader, value, path: 'budgets', policies, budgetMs });
+  return reader.array(value, 'budgets');
 }
 
 /** A description may be one string or an array of lines (easier to write in JSON). */

@@ -1,0 +1,142 @@
+/**
+ * `check [paths..]`: the CI budget gate. Runs every budgeted policy of the scenarios over a Monte
+ * Carlo sample of seeds and exits 1 when a budget is not what it expects.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { parseDurationMs } from '../../units/duration.js';
+import { listScenarioFiles } from '../../node/list-scenario-files.js';
+import { DEFAULT_CHECK_SEEDS, runBudgetCheck } from '../../node/run-budget-check.js';
+import { createProgressReporter } from '../../node/create-progress-reporter.js';
+import { writeCheckReports } from '../../node/write-check-reports.js';
+import { writeOutputFile } from '../../node/write-output-file.js';
+import { makeRunId } from '../../node/write-run-report.js';
+import { buildBudgetCheckJson, listFailedVerdicts } from '../../scenario/budget-check-result.js';
+import { BUDGET_EXPRESSION_SYNTAX } from '../../scenario/budget-expression.js';
+import { renderBudgetCheckJunit } from '../../scenario/budget-report-junit.js';
+import { renderBudgetCheckMarkdown } from '../../scenario/budget-report-markdown.js';
+import { renderBudgetCheckText } from '../../scenario/budget-report-text.js';
+import type { CliIo } from '../cli-io.js';
+import { loadScenarioFile } from '../load-scenario-file.js';
+import { createTerminalStyles } from '../terminal-styles.js';
+
+export interface CheckOptions {
+  paths: string[];
+  seeds: number;
+  /** First seed, or null for each scenario's own seed. */
+  firstSeed: number | null;
+  /** Worker threads, or null for the CPU cores (0: in-process). */
+  threads: number | null;
+  junit: string | null;
+  summary: string | null;
+  /** Root of the report folders, or null for none. */
+  reportDir: string | null;
+  json: boolean;
+  stallThresholdMs: number;
+}
+
+/** Registers the command's options on yargs. */
+export function describeCheck(y: Argv): Argv {
+  return y
+    .positional('paths', { type: 'string', array: true, default: ['scenarios'], describe: 'Scenario files or folders (a folder: its *.json files)' })
+    .option('seeds', { type: 'number', default: DEFAULT_CHECK_SEEDS, describe: 'Monte Carlo runs (seeds) per budgeted policy' })
+    .option('seed', { type: 'number', describe: "First seed (default: each scenario's seed); seeds are consecutive" })
+    .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
+    .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
+    .option('summary', { type: 'string', describe: 'Also write a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")' })
+    .option('report-dir', { type: 'string', default: 'reports', describe: 'Where report folders go (one representative run per budgeted policy, check.json, check.md)' })
+    .option('report', { type: 'boolean', default: true, describe: 'Write report folders (--no-report to skip)' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the check as one JSON object instead of text' })
+    .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' })
+    .epilog(
+      `Budgets live in the scenario's "budgets": [{ "policy": "fixed", "expect": "pass", "thresholds": ["makespan p95 < 15m", "success p95 >= 98%"] }].\n` +
+        `An expression reads ${BUDGET_EXPRESSION_SYNTAX}; no aggregate means every run, pN that the bound holds in N% of runs.\n` +
+        'Exit codes: 0 every budget as expected, 1 a budget failed or a scenario is invalid, 2 bad flags.',
+    );
+}
+
+/** Turns parsed argv into options, rejecting bad values with one-line errors. */
+export function readCheckOptions(argv: Record<string, unknown>): CheckOptions {
+  const paths = ((argv['paths'] as string[] | undefined) ?? []).map(String).filter(Boolean);
+  const seed = argv['seed'];
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got ${String(seed)}`);
+  const reportDir = argv['report-dir'];
+  if (argv['report'] !== false && (typeof reportDir !== 'string' || reportDir === '')) throw new UsageError(`--report-dir must name a folder, got ${String(reportDir)}`);
+  return {
+    paths: paths.length > 0 ? paths : ['scenarios'],
+    seeds: readCountOption(argv['seeds'], '--seeds', { min: 1, max: 100_000 }),
+    firstSeed: typeof seed === 'number' ? seed : null,
+    threads: readThreadsOption(argv['threads']),
+    junit: readFileOption(argv['junit'], '--junit'),
+    summary: readFileOption(argv['summary'], '--summary'),
+    reportDir: argv['report'] === false ? null : String(reportDir),
+    json: Boolean(argv['json']),
+    stallThresholdMs: readDurationOption(argv['stall-threshold'], '--stall-threshold', '60s'),
+  };
+}
+
+/** An integer flag within [min, max]. Shared with sweep. */
+export function readCountOption(value: unknown, flag: string, range: { min: number; max: number }): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new UsageError(`${flag} must be an integer from ${range.min} to ${range.max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `--threads`: a non-negative integer, or null for the default. Shared with sweep. */
+export function readThreadsOption(value: unknown): number | null {
+  if (value === undefined) return null;
+  return readCountOption(value, '--threads', { min: 0, max: 256 });
+}
+
+/** A positive duration flag such as `60s`. Shared with sweep. */
+export function readDurationOption(value: unknown, flag: string, fallback: string): number {
+  const ms = parseDurationMs(String(value ?? fallback));
+  if (ms === null || ms <= 0) throw new UsageError(`${flag} must be a duration such as 60s, got ${String(value)}`);
+  return ms;
+}
+
+/** A path relative to `cwd` when it lies inside it, else absolute. Shared with sweep. */
+export function showPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+function readFileOption(value: unknown, flag: string): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`${flag} must name a file, got ${String(value)}`);
+  return value;
+}
+
+/** Runs the check, prints it, writes the requested files. Returns the exit code. */
+export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
+  const files = listScenarioFiles({ paths: options.paths, cwd: io.cwd });
+  const scenarios = files.map((file) => loadScenarioFile(file, io.cwd));
+  const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'check', width: io.columns ?? 80 });
+  const { result, samples } = await runBudgetCheck({
+    scenarios,
+    seeds: options.seeds,
+    firstSeed: options.firstSeed,
+    threads: options.threads ?? undefined,
+    stallThresholdMs: options.stallThresholdMs,
+    onProgress: (done, total) => progress.update(done, total),
+    nowMs: () => Date.now(),
+  });
+  progress.finish();
+  if (options.reportDir !== null) {
+    const runId = `${makeRunId({ wallMs: Date.now(), seed: null })}-check`;
+    await writeCheckReports({ result, scenarios, samples, rootDir: resolve(io.cwd, options.reportDir), runId, stallThresholdMs: options.stallThresholdMs });
+    for (const s of result.scenarios) if (s.reportDir) s.reportDir = showPath(io.cwd, s.reportDir);
+  }
+  const written: string[] = [];
+  if (options.junit) written.push(`junit: ${writeOutputFile({ path: options.junit, content: renderBudgetCheckJunit({ result }), cwd: io.cwd })}`);
+  if (options.summary) written.push(`summary: ${writeOutputFile({ path: options.summary, content: renderBudgetCheckMarkdown({ result }), cwd: io.cwd })}`);
+  if (options.json) {
+    io.stdout(`${JSON.stringify(buildBudgetCheckJson(result))}\n`);
+  } else {
+    const text = renderBudgetCheckText({ result, styles: createTerminalStyles(io) });
+    io.stdout(`${text}\n${written.map((w) => `${w}\n`).join('')}`);
+  }
+  return listFailedVerdicts(result).length > 0 ? 1 : 0;
+}

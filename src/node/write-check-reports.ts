@@ -1,0 +1,75 @@
+/**
+ * Writes the report folder of a budget check, one per scenario with budgets: for each budgeted
+ * policy, the run of one representative seed (the median makespan of its sample) re-simulated with
+ * its events (events.jsonl, metrics.json), plus check.json (every verdict) and check.md (the
+ * Markdown summary of the check), beside the report files writeRunReport renders.
+ */
+import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
+import { buildBudgetCheckJson, type BudgetCheckResult } from '../scenario/budget-check-result.js';
+import type { RunSample } from '../scenario/budget-metrics.js';
+import { renderBudgetCheckMarkdown } from '../scenario/budget-report-markdown.js';
+import { pickRepresentativeSeed } from '../scenario/budget-sample.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import { simulatePolicy } from '../scenario/simulate-policy.js';
+import { writeRunReport, type RunReportInput } from './write-run-report.js';
+
+/**
+ * Writes the folders under `rootDir` and records each folder in `result` (`reportDir`). Scenarios
+ * without budgets get no folder. Returns the folders written. The caller owns `signal`.
+ */
+export async function writeCheckReports(options: {
+  result: BudgetCheckResult;
+  scenarios: readonly Scenario[];
+  samples: ReadonlyArray<ReadonlyMap<string, readonly RunSample[]>>;
+  rootDir: string;
+  runId: string;
+  stallThresholdMs?: number;
+  signal?: AbortSignal;
+}): Promise<string[]> {
+  const written: string[] = [];
+  for (const [index, check] of options.result.scenarios.entries()) {
+    const scenario = options.scenarios[index] as Scenario;
+    const byPolicy = options.samples[index] ?? new Map<string, readonly RunSample[]>();
+    if (byPolicy.size === 0) continue;
+    const runs: RunReportInput[] = [];
+    const representativeSeeds: Record<string, number> = {};
+    for (const policy of scenario.policies) {
+      const seed = pickRepresentativeSeed(byPolicy.get(policy.name) ?? []);
+      if (seed === null) continue;
+      representativeSeeds[policy.name] = seed;
+      const run = await simulatePolicy({ scenario, policy, seed, face: 'direct', signal: options.signal });
+      const metrics = computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS, policy });
+      const header: RunLogHeader = {
+        type: 'run.meta',
+        version: RUN_LOG_VERSION,
+        mode: 'simulation',
+        scenario: scenario.name,
+        seed,
+        transport: 'direct',
+        startMs: scenario.startMs,
+        batchId: run.result.batchId,
+        policy,
+        items: scenario.items,
+        accountConcurrency: scenario.world.account.concurrency,
+      };
+      runs.push({ header, events: run.events, metrics });
+    }
+    const single: BudgetCheckResult = { ...options.result, scenarios: [check] };
+    const report = writeRunReport({
+      rootDir: options.rootDir,
+      scenario: scenario.name,
+      runId: options.runId,
+      runs,
+      budgetMs: scenario.budgetMs,
+      ifExists: 'suffix',
+      extraFiles: {
+        'check.json': `${JSON.stringify({ ...(buildBudgetCheckJson(single) as object), representativeSeeds }, null, 2)}\n`,
+        'check.md': renderBudgetCheckMarkdown({ result: single }),
+      },
+    });
+    check.reportDir = report.dir;
+    written.push(report.dir);
+  }
+  return written;
+}
