@@ -9,6 +9,10 @@ import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
 import { describeCheck, readCheckOptions, runCheckCommand } from './commands/check.js';
 import { describeSweep, readSweepOptions, runSweepCommand } from './commands/sweep.js';
+import { describeImport, readImportOptions, runImportCommand } from './commands/import.js';
+import { describeReview, readReviewOptions, runReviewCommand } from './commands/review.js';
+import { describeRun, readRunOptions, runRunCommand } from './commands/run.js';
+import { describeServe, readServeOptions, runServeCommand } from './commands/serve.js';
 import { describeServeMock, readServeMockOptions, runServeMockCommand } from './commands/serve-mock.js';
 import { describeReplay, readReplayOptions, runReplayCommand } from './commands/replay.js';
 
@@ -35,6 +39,18 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         exitCode = await runServeMockCommand(readServeMockOptions(argv), io);
       },
     )
+    .command('import <file>', 'Add machines to the store from a JSON or CSV file (matched by URL)', (y) => describeImport(y), async (argv) => {
+      exitCode = await runImportCommand(readImportOptions(argv, io), io);
+    })
+    .command('run', 'Run a live batch: price the store\'s machines through Scrapfly with the production engine', (y) => describeRun(y), async (argv) => {
+      exitCode = await runRunCommand(readRunOptions(argv, io), io);
+    })
+    .command('serve', 'Serve the batch-update API (POST /api/v1/batch-update, GET /api/v1/batches/:id)', (y) => describeServe(y), async (argv) => {
+      exitCode = await runServeCommand(readServeOptions(argv, io), io);
+    })
+    .command('review', 'List price changes flagged for review; --approve or --reject them', (y) => describeReview(y), async (argv) => {
+      exitCode = await runReviewCommand(readReviewOptions(argv, io), io);
+    })
     .command(
       'check [paths..]',
       'CI budget gate: run every budgeted policy over many seeds; exit 1 when a budget is not as expected',

@@ -6,7 +6,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CancelledError } from '../errors.js';
-import { extractJsonLdPrice } from '../extract/extract-json-ld-price.js';
+import { createPriceExtractor } from '../extract/extract-price.js';
 import type { Ports } from '../ports.js';
 import { createScrapflyClient } from '../scrapfly/scrapfly-client.js';
 import type { BatchContext, ItemState } from './batch-context.js';
@@ -27,9 +27,12 @@ export interface RunBatchOptions {
   batchId: string;
   /** Cancels the batch: requests in flight are aborted and the remaining items end as cancelled. */
   signal?: AbortSignal;
-  /** Finds the price in a page; JSON-LD by default. */
+  /** Finds the price in a page; by default the full extractor (JSON-LD, meta tags, microdata). */
   extractPrice?: PriceExtractor;
 }
+
+/** The full extractor (JSON-LD fast path first, then the parsed page), the same in both worlds. */
+const DEFAULT_EXTRACTOR = createPriceExtractor();
 
 /** The partial result of a cancelled batch travels on the CancelledError. */
 export class BatchCancelledError extends CancelledError {
@@ -56,7 +59,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     events,
     random: ports.random,
     client: createScrapflyClient({ transport: ports.transport, apiKey: options.scrapfly.apiKey, baseUrl: options.scrapfly.baseUrl }),
-    extractPrice: options.extractPrice ?? ((html) => extractJsonLdPrice(html)),
+    extractPrice: options.extractPrice ?? DEFAULT_EXTRACTOR,
     startMs: clock.now(),
     batchCut: null,
     running: new Set(),

@@ -1,6 +1,8 @@
 /**
  * Finds a product price in the JSON-LD blocks of an HTML page: Product offers (Offer,
- * AggregateOffer with lowPrice, lists of offers), including Products nested in `@graph`.
+ * AggregateOffer with lowPrice, lists of offers, price specifications), including Products nested
+ * in `@graph`. This is the fast path every extractor tries first: a string scan and JSON.parse,
+ * no DOM. A price of zero is a placeholder ("call for price"), not a price.
  */
 import { parsePriceNumber } from './parse-price-number.js';
 
@@ -43,19 +45,27 @@ export function extractJsonLdPrice(html: string): ExtractedPrice | null {
     } catch {
       continue;
     }
-    const found = findProductPrice(data, 0);
+    const found = findJsonLdProductPrice(data);
     if (found) return found;
   }
   return null;
+}
+
+/** The first Product price in decoded JSON-LD (an object, a list, or a `@graph`), or null. */
+export function findJsonLdProductPrice(data: unknown): ExtractedPrice | null {
+  return findProductPrice(data, 0);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function hasType(node: Record<string, unknown>, type: string): boolean {
+/** True when `@type` names `type`, also as a schema.org URL (`http://schema.org/Product`) or `schema:Product`. */
+export function hasJsonLdType(node: Record<string, unknown>, type: string): boolean {
   const t = node['@type'];
-  return t === type || (Array.isArray(t) && t.includes(type));
+  if (t === type) return true;
+  const matches = (value: unknown) => typeof value === 'string' && (value === type || value.endsWith(`/${type}`) || value.endsWith(`:${type}`));
+  return Array.isArray(t) ? t.some(matches) : matches(t);
 }
 
 function findProductPrice(node: unknown, depth: number): ExtractedPrice | null {
@@ -68,7 +78,7 @@ function findProductPrice(node: unknown, depth: number): ExtractedPrice | null {
     return null;
   }
   if (!isRecord(node)) return null;
-  if (hasType(node, 'Product') || hasType(node, 'ProductGroup')) {
+  if (hasJsonLdType(node, 'Product') || hasJsonLdType(node, 'ProductGroup')) {
     const fromOffers = priceFromOffers(node['offers']);
     if (fromOffers) return fromOffers;
   }
@@ -81,16 +91,33 @@ function findProductPrice(node: unknown, depth: number): ExtractedPrice | null {
   return null;
 }
 
-function priceFromOffers(offers: unknown): ExtractedPrice | null {
+/** The first usable price among `offers` (an Offer, an AggregateOffer, or a list of them). */
+export function priceFromOffers(offers: unknown, depth = 0): ExtractedPrice | null {
+  if (depth > 3) return null;
   const list = Array.isArray(offers) ? offers : [offers];
   for (const offer of list) {
     if (!isRecord(offer)) continue;
-    const raw = offer['price'] ?? offer['lowPrice'] ?? (isRecord(offer['priceSpecification']) ? offer['priceSpecification']['price'] : undefined);
-    if (raw === undefined || raw === null) continue;
-    const price = parsePriceNumber(typeof raw === 'number' ? raw : String(raw));
-    if (price === null) continue;
-    const currencyRaw = offer['priceCurrency'] ?? (isRecord(offer['priceSpecification']) ? offer['priceSpecification']['priceCurrency'] : undefined);
-    return { price, currency: typeof currencyRaw === 'string' ? currencyRaw.toUpperCase() : null, source: 'json-ld' };
+    const spec = pickPriceSpecification(offer['priceSpecification']);
+    const raw = offer['price'] ?? offer['lowPrice'] ?? spec?.['price'] ?? spec?.['minPrice'];
+    const price = raw === undefined || raw === null ? null : parsePriceNumber(typeof raw === 'number' ? raw : String(raw));
+    if (price === null || price <= 0) {
+      // An AggregateOffer may carry its offers instead of lowPrice.
+      const nested = offer['offers'] === undefined ? null : priceFromOffers(offer['offers'], depth + 1);
+      if (nested) return nested;
+      continue;
+    }
+    const currencyRaw = offer['priceCurrency'] ?? spec?.['priceCurrency'];
+    return { price, currency: typeof currencyRaw === 'string' && currencyRaw.trim() !== '' ? currencyRaw.trim().toUpperCase() : null, source: 'json-ld' };
   }
   return null;
+}
+
+const LIST_PRICE_TYPES = /(ListPrice|StrikethroughPrice|MSRP|SRP)$/i;
+
+/** The price specification to read: the selling price rather than a list ("was") price. */
+function pickPriceSpecification(value: unknown): Record<string, unknown> | null {
+  if (isRecord(value)) return value;
+  if (!Array.isArray(value)) return null;
+  const specs = value.filter(isRecord);
+  return specs.find((s) => !(typeof s['priceType'] === 'string' && LIST_PRICE_TYPES.test(s['priceType']))) ?? specs[0] ?? null;
 }

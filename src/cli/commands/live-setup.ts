@@ -1,0 +1,84 @@
+/**
+ * What the live commands (`import`, `run`, `serve`, `review`) share: the store path, the Scrapfly
+ * key and base URL, the live config, and the options that select them. The key is read here and
+ * handed to the client only; nothing here prints it.
+ */
+import { relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { createDefaultLiveConfig, loadLiveConfig, type LiveConfig } from '../../live/live-config.js';
+import { isLoopbackUrl, LOCAL_MOCK_KEY, readScrapflyKey } from '../../live/scrapfly-key.js';
+import { selectPolicies } from '../../scenario/select-policies.js';
+import type { CliIo } from '../cli-io.js';
+import { loadScenarioFile } from '../load-scenario-file.js';
+
+/** The store file: `--store`, else BATCHSCOPE_STORE, else `batchscope.db` in the working folder. */
+export function describeStoreOption(y: Argv): Argv {
+  return y.option('store', { type: 'string', describe: 'The SQLite store (default: $BATCHSCOPE_STORE or ./batchscope.db); created on first use' });
+}
+
+export function readStorePath(argv: Record<string, unknown>, io: Pick<CliIo, 'env' | 'cwd'>): string {
+  const given = typeof argv['store'] === 'string' && argv['store'] !== '' ? argv['store'] : (io.env['BATCHSCOPE_STORE'] ?? 'batchscope.db');
+  return given === ':memory:' ? given : resolve(io.cwd, given);
+}
+
+/** Options that reach Scrapfly: base URL, key file, config, scenario policy. */
+export function describeScrapflyOptions(y: Argv): Argv {
+  return y
+    .option('scrapfly-url', { type: 'string', describe: "Scrapfly's base URL (default: the real API); point it at the mock's HTTP face, e.g. http://127.0.0.1:8787" })
+    .option('scrapfly-key-file', { type: 'string', describe: 'Read the API key from this file instead of $SCRAPFLY_KEY (the key is never printed)' })
+    .option('config', { type: 'string', describe: 'Live config (JSON): policy, per-domain price selectors, review threshold' })
+    .option('scenario', { type: 'string', describe: "Take the policy from this scenario file (with --policy) instead of the config's" })
+    .option('policy', { type: 'string', describe: 'The scenario policy to run (default: the first)' })
+    .option('max-change', { type: 'number', describe: 'Flag price changes above this ratio for review instead of applying them (default 0.5 = ±50%)' })
+    .option('reports', { type: 'string', default: 'reports', describe: 'Folder for run logs and reports (--no-reports to skip)' });
+}
+
+export interface ScrapflySetup {
+  apiKey: string;
+  /** The base URL, or null for the real API. */
+  baseUrl: string | null;
+  config: LiveConfig;
+  reportsDir: string | null;
+}
+
+/** Reads the key, base URL and config. A missing key is an error unless the URL is on this machine. */
+export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo, 'env' | 'cwd'>): ScrapflySetup {
+  const url = typeof argv['scrapfly-url'] === 'string' && argv['scrapfly-url'] !== '' ? argv['scrapfly-url'].replace(/\/+$/, '') : null;
+  if (url !== null && !/^https?:\/\/[^/?#]+$/.test(url)) throw new UsageError(`--scrapfly-url must be a base URL such as http://127.0.0.1:8787, got ${url}`);
+  const keyFile = typeof argv['scrapfly-key-file'] === 'string' ? argv['scrapfly-key-file'] : null;
+  const key = readScrapflyKey({ env: io.env, keyFile, cwd: io.cwd });
+  if (key === null && !(url !== null && isLoopbackUrl(url))) {
+    throw new UsageError('No Scrapfly API key: set SCRAPFLY_KEY or pass --scrapfly-key-file <file>');
+  }
+  let config = typeof argv['config'] === 'string' ? loadLiveConfig({ path: argv['config'], cwd: io.cwd }) : createDefaultLiveConfig();
+  if (typeof argv['scenario'] === 'string') {
+    const scenario = loadScenarioFile(argv['scenario'], io.cwd);
+    const names = typeof argv['policy'] === 'string' ? [argv['policy']] : [];
+    const policy = selectPolicies(scenario, names)[0];
+    if (policy) config = { ...config, policy };
+  } else if (typeof argv['policy'] === 'string') {
+    throw new UsageError('--policy names a policy of --scenario; pass --scenario <file> too');
+  }
+  const maxChange = argv['max-change'];
+  if (maxChange !== undefined) {
+    if (typeof maxChange !== 'number' || !Number.isFinite(maxChange) || maxChange < 0) throw new UsageError(`--max-change must be a ratio of at least 0 (0.5 = ±50%), got ${String(maxChange)}`);
+    config = { ...config, maxChangeRatio: maxChange };
+  }
+  const reports = argv['reports'];
+  return { apiKey: key ?? LOCAL_MOCK_KEY, baseUrl: url, config, reportsDir: reports === false || reports === '' ? null : resolve(io.cwd, String(reports ?? 'reports')) };
+}
+
+/** A positive integer flag, or null when absent. */
+export function readPositiveInteger(argv: Record<string, unknown>, name: string): number | null {
+  const value = argv[name];
+  if (value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/** A path relative to the working folder when it lies inside it, else absolute. */
+export function showPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}

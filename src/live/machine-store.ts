@@ -1,0 +1,206 @@
+/**
+ * The machines of the store: import (upsert by URL), selection for a batch the way the existing
+ * endpoint selects (`days_threshold`, `limit`, explicit ids), and the review queue of flagged
+ * price changes. Times are milliseconds since the epoch.
+ */
+import { LiveInputError } from './live-errors.js';
+import type { SqliteDatabase, Statement } from './store-schema.js';
+
+/** One machine as stored. */
+export interface Machine {
+  id: number;
+  name: string;
+  url: string;
+  domain: string;
+  currentPrice: number | null;
+  currency: string | null;
+  /** When the price was last read successfully, or null. */
+  lastCheckedMs: number | null;
+  lastAttemptMs: number | null;
+  lastOutcome: string | null;
+}
+
+/** A machine to import. */
+export interface MachineInput {
+  name: string;
+  url: string;
+  /** The known price, stored only for machines new to the store. */
+  price?: number | null;
+  currency?: string | null;
+}
+
+/** Which machines a batch prices. */
+export interface MachineSelection {
+  /** Machines whose price was not read for at least this many days (0: all); null: no filter. */
+  daysThreshold: number | null;
+  /** At most this many (the least recently checked first); null: no limit. */
+  limit: number | null;
+  /** Only these ids; null: any. Unknown ids are an error. */
+  ids: number[] | null;
+}
+
+/** A flagged price change waiting for review. */
+export interface FlaggedPrice {
+  historyId: number;
+  machineId: number;
+  name: string;
+  batchId: string | null;
+  price: number;
+  currency: string | null;
+  previousPrice: number | null;
+  previousCurrency: string | null;
+  changeRatio: number | null;
+  checkedMs: number;
+}
+
+const DAY_MS = 86_400_000;
+
+interface MachineRow {
+  id: number;
+  name: string;
+  url: string;
+  domain: string;
+  current_price: number | null;
+  currency: string | null;
+  last_checked_ms: number | null;
+  last_attempt_ms: number | null;
+  last_outcome: string | null;
+}
+
+function toMachine(row: MachineRow): Machine {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    domain: row.domain,
+    currentPrice: row.current_price,
+    currency: row.currency,
+    lastCheckedMs: row.last_checked_ms,
+    lastAttemptMs: row.last_attempt_ms,
+    lastOutcome: row.last_outcome,
+  };
+}
+
+/** The site of a product URL: its host without a leading `www.`. */
+export function domainOfUrl(url: string): string {
+  return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+}
+
+export class MachineStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  readonly #statements = new Map<string, Statement<unknown[], unknown>>();
+
+  /** A prepared statement, compiled once per store: preparing costs more than running it. */
+  private prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement as unknown as Statement<P, R>;
+  }
+
+  /** Inserts new machines and renames known ones (matched by URL), in one transaction. */
+  upsertMachines(inputs: readonly MachineInput[], nowMs: number): { inserted: number; updated: number } {
+    const find = this.prepare<[string], { id: number; name: string }>('SELECT id, name FROM machines WHERE url = ?');
+    const insert = this.prepare('INSERT INTO machines (name, url, domain, current_price, currency, created_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    const rename = this.prepare('UPDATE machines SET name = ? WHERE id = ?');
+    let inserted = 0;
+    let updated = 0;
+    this.db.transaction(() => {
+      for (const input of inputs) {
+        const known = find.get(input.url);
+        if (known) {
+          if (known.name !== input.name) {
+            rename.run(input.name, known.id);
+            updated++;
+          }
+          continue;
+        }
+        insert.run(input.name, input.url, domainOfUrl(input.url), input.price ?? null, input.price == null ? null : (input.currency ?? null), nowMs);
+        inserted++;
+      }
+    })();
+    return { inserted, updated };
+  }
+
+  /** The machines a batch would price, least recently checked first. */
+  selectMachines(selection: MachineSelection, nowMs: number): Machine[] {
+    const where: string[] = [];
+    const params: number[] = [];
+    if (selection.ids !== null) {
+      const unknown = this.findUnknownIds(selection.ids);
+      if (unknown.length > 0) throw new LiveInputError(`machine_ids names machines the store does not have: ${unknown.join(', ')}`, 'machine_ids');
+      if (selection.ids.length === 0) return [];
+      where.push(`id IN (${selection.ids.map(() => '?').join(',')})`);
+      params.push(...selection.ids);
+    }
+    if (selection.daysThreshold !== null) {
+      where.push('(last_checked_ms IS NULL OR last_checked_ms <= ?)');
+      params.push(nowMs - selection.daysThreshold * DAY_MS);
+    }
+    let sql = 'SELECT * FROM machines';
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY last_checked_ms IS NOT NULL, last_checked_ms, id';
+    if (selection.limit !== null) {
+      sql += ' LIMIT ?';
+      params.push(selection.limit);
+    }
+    return this.prepare<number[], MachineRow>(sql).all(...params).map(toMachine);
+  }
+
+  /** Every machine, by id. */
+  listMachines(): Machine[] {
+    return this.prepare<[], MachineRow>('SELECT * FROM machines ORDER BY id').all().map(toMachine);
+  }
+
+  /** The machines with these ids, in the order given (unknown ids are left out). */
+  getMachines(ids: readonly number[]): Machine[] {
+    const get = this.prepare<[number], MachineRow>('SELECT * FROM machines WHERE id = ?');
+    const out: Machine[] = [];
+    for (const id of ids) {
+      const row = get.get(id);
+      if (row) out.push(toMachine(row));
+    }
+    return out;
+  }
+
+  /** Price changes waiting for review, oldest first. */
+  listFlagged(): FlaggedPrice[] {
+    const rows = this.prepare<[], Record<string, unknown>>(
+        `SELECT h.id AS history_id, h.machine_id, m.name, h.batch_id, h.price, h.currency, h.previous_price, h.previous_currency, h.change_ratio, h.checked_ms
+         FROM price_history h JOIN machines m ON m.id = h.machine_id WHERE h.status = 'flagged' ORDER BY h.checked_ms, h.id`,
+      )
+      .all();
+    return rows.map((r) => ({
+      historyId: r['history_id'] as number,
+      machineId: r['machine_id'] as number,
+      name: r['name'] as string,
+      batchId: (r['batch_id'] as string | null) ?? null,
+      price: r['price'] as number,
+      currency: (r['currency'] as string | null) ?? null,
+      previousPrice: (r['previous_price'] as number | null) ?? null,
+      previousCurrency: (r['previous_currency'] as string | null) ?? null,
+      changeRatio: (r['change_ratio'] as number | null) ?? null,
+      checkedMs: r['checked_ms'] as number,
+    }));
+  }
+
+  /** Approves (applies the price) or rejects a flagged change. */
+  resolveFlagged(options: { historyId: number; approve: boolean; nowMs: number }): void {
+    const row = this.prepare<[number], { machine_id: number; price: number; currency: string | null; status: string; checked_ms: number }>('SELECT machine_id, price, currency, status, checked_ms FROM price_history WHERE id = ?')
+      .get(options.historyId);
+    if (!row) throw new LiveInputError(`No price change with id ${options.historyId}`, 'id');
+    if (row.status !== 'flagged') throw new LiveInputError(`Price change ${options.historyId} is not waiting for review (it is ${row.status})`, 'id');
+    this.db.transaction(() => {
+      this.prepare('UPDATE price_history SET status = ?, reviewed_ms = ? WHERE id = ?').run(options.approve ? 'approved' : 'rejected', options.nowMs, options.historyId);
+      if (options.approve) this.prepare('UPDATE machines SET current_price = ?, currency = ? WHERE id = ?').run(row.price, row.currency, row.machine_id);
+    })();
+  }
+
+  private findUnknownIds(ids: readonly number[]): number[] {
+    const exists = this.prepare<[number], { id: number }>('SELECT id FROM machines WHERE id = ?');
+    return ids.filter((id) => !exists.get(id));
+  }
+}

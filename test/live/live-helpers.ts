@@ -1,0 +1,89 @@
+/** Helpers for live-path tests: temp folders, a scenario's items as machines, the mock's HTTP face. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMockHttpServer, type MockHttpServer } from '../../src/node/mock-http-server.js';
+import type { Machine } from '../../src/live/machine-store.js';
+import type { Store } from '../../src/live/open-store.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import type { Scenario } from '../../src/scenario/scenario-types.js';
+
+/** A fresh temp folder, removed by the returned cleanup. */
+export function makeTempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `batchscope-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Imports a scenario's items into the store, in order; returns the machines. */
+export function importScenarioItems(store: Store, scenario: Scenario): Machine[] {
+  store.machines.upsertMachines(scenario.items.map((i) => ({ name: i.name, url: i.url })), Date.UTC(2025, 0, 1));
+  const byUrl = new Map(store.machines.listMachines().map((m) => [m.url, m]));
+  return scenario.items.map((i) => byUrl.get(i.url) as Machine);
+}
+
+/** A small world of `count` items on three domains: fixed latencies, one domain that hangs sometimes. */
+export function makeLiveScenario(options: { count: number; workers: number; latencyMs?: number; apiKeys?: string[]; concurrency?: number }): Scenario {
+  const latency = options.latencyMs ?? 2000;
+  return parseScenario({
+    source: 'live-test',
+    json: {
+      name: 'live-test',
+      startAt: '2025-08-06T03:00:00Z',
+      seed: 7,
+      items: { count: options.count, domains: { 'shop-a.example': 2, 'shop-b.example': 1, 'shop-c.example': 1 } },
+      world: {
+        account: { concurrency: options.concurrency ?? options.workers * 2, credits: 1_000_000, ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}) },
+        behaviour: { default: { latency: { type: 'fixed', ms: latency } } },
+      },
+      policies: [{ name: 'p', workers: options.workers, client: { preset: 'plain', readTimeoutMs: 'auto', maxTries: 1 }, tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }], escalateOn: [] }],
+    },
+  });
+}
+
+/** Starts the mock's HTTP face for `scenario` with the same seed derivation as simulatePolicy. */
+export function startMockFor(scenario: Scenario, options: { timeScale: number; startMs?: number; seed?: number }): Promise<MockHttpServer> {
+  // simulatePolicy gives the mock `createSeededRandom(seed).fork('mock')`, whose path is `${seed}/mock`.
+  return startMockHttpServer({ world: scenario.world, timeScale: options.timeScale, seed: `${options.seed ?? scenario.seed}/mock`, startMs: options.startMs ?? scenario.startMs });
+}
+
+/** Every file under `dir` (recursively) whose bytes contain `needle`. */
+export function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (readFileSync(path).includes(Buffer.from(needle))) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** The scenario of the simulation-versus-live test: errors, no-price pages, escalation and hangs that hit the read timeout. */
+export const AGREEMENT_SCENARIO_JSON = {
+  name: 'sim-vs-live',
+  startAt: '2025-08-06T03:00:00Z',
+  seed: 42,
+  items: { count: 24, domains: { 'shop-a.example': 2, 'shop-b.example': 1, 'slow.example': 1 } },
+  world: {
+    account: { concurrency: 8, credits: 100_000 },
+    behaviour: {
+      default: { latency: { type: 'lognormal', medianMs: '20s', sigma: 0.15, maxMs: '28s' }, errors: { 'ERR::PROXY::TIMEOUT': 0.1 }, noPrice: 0.1 },
+      render_js: { latency: { type: 'lognormal', medianMs: '22s', sigma: 0.15, maxMs: '35s' } },
+    },
+    domains: { 'slow.example': { default: { hang: { p: 0.5, latency: { type: 'uniform', minMs: '170s', maxMs: '240s' } } } } },
+  },
+  policies: [
+    {
+      name: 'live-like',
+      workers: 4,
+      client: { preset: 'plain', readTimeoutMs: 'auto', maxTries: 1 },
+      tiers: [
+        { base: 'plain', retry: false, timeoutMs: '30s' },
+        { base: 'render_js', retry: false, timeoutMs: '60s' },
+      ],
+      escalateOn: ['proxy', 'no-price', 'server-timeout'],
+    },
+  ],
+};
