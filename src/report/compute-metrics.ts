@@ -87,7 +87,13 @@ export interface RunMetrics {
     throttled: number;
     /** Highest account concurrency seen (mock events, else response headers). */
     peakConcurrency: number;
+    /**
+     * Credits the account was charged: from the mock's events when the run was simulated (this
+     * includes scrapes the client gave up on), else what the responses said.
+     */
     creditsCharged: number;
+    /** Credits reported by the responses the client received (X-Scrapfly-Api-Cost). */
+    creditsSeenByClient: number;
   };
   attempts: { total: number; timeouts: number; byResult: Record<string, number> };
   domains: DomainStats[];
@@ -251,18 +257,22 @@ function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): Ru
   let peak = 0;
   let sawMock = false;
   let throttled = 0;
-  let credits = 0;
+  let seenByClient = 0;
+  let chargedByMock = 0;
   let requests = 0;
   for (const e of events) {
     if (e.type === 'mock.accept') {
       sawMock = true;
       peak = Math.max(peak, e.concurrency);
+    } else if (e.type === 'mock.end') {
+      sawMock = true;
+      chargedByMock += e.costCredits;
     } else if (e.type === 'attempt.end') {
       if (e.status === 429) throttled++;
-      credits += e.costCredits;
+      seenByClient += e.costCredits;
       if (!sawMock && e.accountConcurrency !== null) peak = Math.max(peak, e.accountConcurrency);
     }
   }
   requests = records.attempts.length;
-  return { requests, throttled, peakConcurrency: peak, creditsCharged: credits };
+  return { requests, throttled, peakConcurrency: peak, creditsCharged: sawMock ? chargedByMock : seenByClient, creditsSeenByClient: seenByClient };
 }

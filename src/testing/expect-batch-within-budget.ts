@@ -2,7 +2,7 @@
  * A budget assertion for a team's own test suite (vitest, jest, node:test):
  *
  * ```ts
- * import { expectBatchWithinBudget } from 'batchscope/dist/testing/index.js';
+ * import { expectBatchWithinBudget } from 'batchscope/testing';
  *
  * it('prices the nightly batch within 15 minutes', async () => {
  *   await expectBatchWithinBudget('scenarios/nightly.json', 'fixed', '15m');

@@ -3,19 +3,19 @@ import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { BudgetExceededError, expectBatchWithinBudget } from '../../src/testing/index.js';
 import { tinyScenarioJson } from './tiny-scenario.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 const INCIDENT = 'scenarios/incident-2025-08-06.json';
 
 describe('expectBatchWithinBudget', () => {
   it('resolves with the measurements when the batch fits', async () => {
-    const report = await expectBatchWithinBudget(INCIDENT, 'fixed', '15m', { cwd: root, seeds: 5 });
+    const report = await expectBatchWithinBudget(INCIDENT, 'fixed', '15m', { cwd: ROOT, seeds: 5 });
     expect(report.seeds).toEqual([2096, 2097, 2098, 2099, 2100]);
     expect(report.thresholds.map((t) => [t.threshold.text, t.met])).toEqual([['makespan <= 15m00s', true]]);
     expect(report.makespan.maxMs).toBeLessThan(15 * 60_000);
   });
 
   it('rejects with the measured distribution and the seeds of the worst runs', async () => {
-    const error = await expectBatchWithinBudget(INCIDENT, 'baseline', ['makespan p95 < 15m', 'success >= 90%'], { cwd: root, seeds: 4 }).then(
+    const error = await expectBatchWithinBudget(INCIDENT, 'baseline', ['makespan p95 < 15m', 'success >= 90%'], { cwd: ROOT, seeds: 4 }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -39,5 +39,14 @@ describe('expectBatchWithinBudget', () => {
     await expect(expectBatchWithinBudget(scenario, 'one', 'credits < 5', { seeds: 2 })).rejects.toThrow(/\n {4}worst runs: seed 7 \(12\), seed 8 \(12\)\n {2}makespan: p50 \d+(\.\d)?s · p95 /);
     await expect(expectBatchWithinBudget(scenario, 'two', '1m')).rejects.toThrow('Unknown policy "two" in scenario tiny: choose one of one, three');
     await expect(expectBatchWithinBudget(scenario, 'one', 'speed > 2')).rejects.toThrow('Budget "speed > 2" is not a valid budget expression: it names no budget metric: "speed"');
+  });
+});
+
+describe('the package entry point', () => {
+  it("is importable as 'batchscope/testing' by a team's own suite", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const root = new URL('../..', import.meta.url).pathname;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('batchscope/testing'); console.log(typeof m.expectBatchWithinBudget, typeof m.BudgetExceededError)"], { cwd: ROOT, encoding: 'utf8' });
+    expect(out.trim()).toBe('function function');
   });
 });
