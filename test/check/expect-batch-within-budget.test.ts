@@ -45,7 +45,6 @@ describe('expectBatchWithinBudget', () => {
 describe('the package entry point', () => {
   it("is importable as 'batchscope/testing' by a team's own suite", async () => {
     const { execFileSync } = await import('node:child_process');
-    const root = new URL('../..', import.meta.url).pathname;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('batchscope/testing'); console.log(typeof m.expectBatchWithinBudget, typeof m.BudgetExceededError)"], { cwd: ROOT, encoding: 'utf8' });
     expect(out.trim()).toBe('function function');
   });
