@@ -27,7 +27,9 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
   lines.push(
     `  stalls     ${m.stalls.count} attempts over ${formatDurationMs(m.stalls.thresholdMs)} · ${formatMinutes(m.stalls.blockedWorkerMs)} worker-min lost · all workers stalled for ${formatDurationMs(m.stalls.allWorkersStalledMs)}`,
   );
-  lines.push(`  zombies    ${m.zombies.count} requests still running after the client stopped waiting · ${formatMinutes(m.zombies.slotMs)} slot-min held at Scrapfly`);
+  lines.push(
+    `  zombies    ${m.zombies.count} ${m.zombies.count === 1 ? 'request' : 'requests'} still running after the client stopped waiting · ${formatMinutes(m.zombies.slotMs)} slot-min held at Scrapfly`,
+  );
   const limit = options.accountConcurrency ? `/${options.accountConcurrency}` : '';
   lines.push(
     `  scrapfly   peak concurrency ${m.scrapfly.peakConcurrency}${limit} · ${m.scrapfly.throttled} × 429 · ${m.scrapfly.requests} requests · ${m.scrapfly.creditsCharged} credits`,
@@ -49,7 +51,7 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
 /** A comparison table of runs, one row per policy. */
 export function renderComparisonTable(options: { rows: readonly RunMetrics[]; budgetMs?: number | null }): string {
   const header = ['policy', 'makespan', 'ratio', 'priced', 'failed', 'timed out', 'skipped', 'stall w-min', 'zombies', 'peak conc', '429s', 'credits'];
-  if (options.budgetMs !== null && options.budgetMs !== undefined) header.push(`≤ ${formatDurationMs(options.budgetMs)}`);
+  if (options.budgetMs !== null && options.budgetMs !== undefined) header.push(`makespan ≤ ${formatDurationMs(options.budgetMs)}`);
   const rows = options.rows.map((m) => {
     const row = [
       m.policy,
