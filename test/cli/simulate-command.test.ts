@@ -39,14 +39,14 @@ describe('simulate', () => {
     const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--seed', '-1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('error: --seed must be a non-negative integer, got -1\n');
-    const dir = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--reports-dir', ' ']);
+    const dir = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--report-dir', ' ']);
     expect(dir.code).toBe(2);
-    expect(dir.stderr).toBe('error: --reports-dir must be a folder path, got " "\n');
+    expect(dir.stderr).toBe('error: --report-dir must be a folder path, got " "\n');
   });
 
-  it('writes the report folder <reports-dir>/<scenario>/<run id>/ and prints its paths', async () => {
+  it('writes the report folder <report-dir>/<scenario>/<run id>/ and prints its paths', async () => {
     const dir = join(reports, 'text');
-    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'baseline,fixed', '--no-timeline', '--reports-dir', dir]);
+    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'baseline,fixed', '--no-timeline', '--report-dir', dir]);
     expect(result.code).toBe(0);
     const [runId] = readdirSync(join(dir, 'incident-2025-08-06'));
     expect(runId).toMatch(/^\d{8}-\d{6}-seed2096$/);
@@ -69,12 +69,12 @@ describe('simulate', () => {
 
   it('--json keeps stdout one JSON object and names the folder on stderr; --no-report writes nothing', async () => {
     const dir = join(reports, 'json');
-    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'fixed', '--json', '--reports-dir', dir]);
+    const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'fixed', '--json', '--report-dir', dir]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).policies).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`^report: ${dir}/incident-2025-08-06/\\d{8}-\\d{6}-seed2096\n$`));
     const none = join(reports, 'none');
-    const quiet = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'fixed', '--no-report', '--reports-dir', none]);
+    const quiet = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '-p', 'fixed', '--no-report', '--report-dir', none]);
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).not.toContain('Report written');
     expect(existsSync(none)).toBe(false);
@@ -86,7 +86,7 @@ describe('simulate', () => {
     const help = execFileSync(process.execPath, [bin, 'simulate', '--help'], { encoding: 'utf8' });
     expect(help).toContain('--policy');
     expect(help).toContain('--no-report');
-    expect(help).toContain('--reports-dir');
+    expect(help).toContain('--report-dir');
     const bad = spawnSync(process.execPath, [bin, 'simulate', 'nope.json'], { encoding: 'utf8', cwd: root });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('error: Failed to load scenario nope.json: cannot read the file (no such file)\n');

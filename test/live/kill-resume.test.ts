@@ -42,7 +42,7 @@ describe('kill and resume (the built CLI, SIGKILL mid-batch)', () => {
     const store = join(temp.dir, 'store.db');
     const machinesFile = join(temp.dir, 'machines.json');
     writeFileSync(machinesFile, JSON.stringify(scenario.items.map((i) => ({ name: i.name, url: i.url }))));
-    const common = ['--store', store, '--scrapfly-url', mock.url, '--time-scale', '50', '--progress', 'lines', '--reports', join(temp.dir, 'reports')];
+    const common = ['--store', store, '--scrapfly-url', mock.url, '--time-scale', '50', '--progress', 'lines', '--report-dir', join(temp.dir, 'reports')];
     const imported = await startCli(['import', machinesFile, '--store', store]).exited;
     expect(imported.code).toBe(0);
 

@@ -60,7 +60,7 @@ describe('recommendation 5 on the live path', () => {
     const store = join(temp.dir, 'store.db');
     await runCliCaptured(['import', machines, '--store', store]);
     const run = await runCliCaptured(
-      ['run', '--store', store, '--scrapfly-url', mock.url, '--time-scale', '200', '--scenario', scenarioFile, '--policy', 'recommendation-5', '--batch-id', 'b5', '--reports', join(temp.dir, 'reports'), '--progress', 'lines'],
+      ['run', '--store', store, '--scrapfly-url', mock.url, '--time-scale', '200', '--scenario', scenarioFile, '--policy', 'recommendation-5', '--batch-id', 'b5', '--report-dir', join(temp.dir, 'reports'), '--progress', 'lines'],
       { env: {} },
     );
     expect(run.code).toBe(0);

@@ -26,7 +26,7 @@ async function setUp(options: { count: number; workers: number; latencyMs?: numb
   const machinesFile = join(temp.dir, 'machines.csv');
   writeFileSync(machinesFile, `name,url\n${scenario.items.map((i) => `${i.name},${i.url}`).join('\n')}\n`);
   const store = join(temp.dir, 'store.db');
-  const args = (...extra: string[]) => [...extra, '--store', store, '--scrapfly-url', mock!.url, '--reports', join(temp.dir, 'reports'), '--time-scale', String(options.timeScale), '--progress', 'lines'];
+  const args = (...extra: string[]) => [...extra, '--store', store, '--scrapfly-url', mock!.url, '--report-dir', join(temp.dir, 'reports'), '--time-scale', String(options.timeScale), '--progress', 'lines'];
   return { dir: temp.dir, machinesFile, store, args, scenario };
 }
 

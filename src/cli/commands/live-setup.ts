@@ -31,7 +31,8 @@ export function describeScrapflyOptions(y: Argv): Argv {
     .option('scenario', { type: 'string', describe: "Take the policy from this scenario file (with --policy) instead of the config's" })
     .option('policy', { type: 'string', describe: 'The scenario policy to run (default: the first)' })
     .option('max-change', { type: 'number', describe: 'Flag price changes above this ratio for review instead of applying them (default 0.5 = ±50%)' })
-    .option('reports', { type: 'string', default: 'reports', describe: 'Folder for run logs and reports (--no-reports to skip)' });
+    .option('report', { type: 'boolean', default: true, describe: 'Write the run log and reports (--no-report to skip)' })
+    .option('report-dir', { type: 'string', default: 'reports', describe: 'Folder for run logs and reports' });
 }
 
 export interface ScrapflySetup {
@@ -65,8 +66,9 @@ export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo,
     if (typeof maxChange !== 'number' || !Number.isFinite(maxChange) || maxChange < 0) throw new UsageError(`--max-change must be a ratio of at least 0 (0.5 = ±50%), got ${String(maxChange)}`);
     config = { ...config, maxChangeRatio: maxChange };
   }
-  const reports = argv['reports'];
-  return { apiKey: key ?? LOCAL_MOCK_KEY, baseUrl: url, config, reportsDir: reports === false || reports === '' ? null : resolve(io.cwd, String(reports ?? 'reports')) };
+  const reportDir = argv['report-dir'];
+  if (reportDir !== undefined && (typeof reportDir !== 'string' || reportDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportDir)}`);
+  return { apiKey: key ?? LOCAL_MOCK_KEY, baseUrl: url, config, reportsDir: argv['report'] === false ? null : resolve(io.cwd, String(reportDir ?? 'reports')) };
 }
 
 /** A positive integer flag, or null when absent. */

@@ -42,8 +42,8 @@ export function describeSimulate(y: Argv): Argv {
     .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
     .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' })
-    .option('report', { type: 'boolean', default: true, describe: 'Write the report folder <reports-dir>/<scenario>/<run id>/ (--no-report to skip)' })
-    .option('reports-dir', { type: 'string', default: 'reports', describe: 'Where report folders are written' });
+    .option('report', { type: 'boolean', default: true, describe: 'Write the report folder <report-dir>/<scenario>/<run id>/ (--no-report to skip)' })
+    .option('report-dir', { type: 'string', default: 'reports', describe: 'Where report folders are written' });
 }
 
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
@@ -55,8 +55,8 @@ export function readSimulateOptions(argv: Record<string, unknown>): SimulateOpti
   const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
   if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
-  const reportsDir = argv['reports-dir'];
-  if (reportsDir !== undefined && (typeof reportsDir !== 'string' || reportsDir.trim() === '')) throw new UsageError(`--reports-dir must be a folder path, got ${JSON.stringify(reportsDir)}`);
+  const reportsDir = argv['report-dir'];
+  if (reportsDir !== undefined && (typeof reportsDir !== 'string' || reportsDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportsDir)}`);
   return {
     scenario: String(argv['scenario']),
     policies,
