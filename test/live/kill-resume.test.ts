@@ -1,23 +1,17 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/live/open-store.js';
 import type { MockHttpServer } from '../../src/node/mock-http-server.js';
-import { makeLiveScenario, makeTempDir, startMockFor } from './live-helpers.js';
+import { makeLiveScenario, makeTempDir, startMockFor, releaseLiveResourcesAfterEach } from './live-helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'dist/cli/main.js');
 const KEY = 'scp-live-kill-test-0123456789';
 
 let mock: MockHttpServer | null = null;
-let cleanup: (() => void) | null = null;
-afterEach(async () => {
-  await mock?.close();
-  cleanup?.();
-  mock = null;
-  cleanup = null;
-});
+releaseLiveResourcesAfterEach();
 
 /** Runs the built CLI; resolves with its exit code (or signal) and output once it exits. */
 function startCli(args: string[]) {
@@ -35,7 +29,6 @@ function startCli(args: string[]) {
 describe('kill and resume (the built CLI, SIGKILL mid-batch)', () => {
   it('loses no finished result, and after --resume every machine has exactly one result for the batch', async () => {
     const temp = makeTempDir('kill');
-    cleanup = temp.cleanup;
     // 60 machines of 5 s each, served 50× faster: 100 ms per machine, 4 workers, about 1.5 s in all.
     const scenario = makeLiveScenario({ count: 60, workers: 4, latencyMs: 5000 });
     mock = await startMockFor(scenario, { timeScale: 50 });

@@ -2,16 +2,29 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { startMockHttpServer, type MockHttpServer } from '../../src/node/mock-http-server.js';
 import type { Machine } from '../../src/live/machine-store.js';
 import type { Store } from '../../src/live/open-store.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/scenario/scenario-types.js';
 
-/** A fresh temp folder, removed by the returned cleanup. */
+/** Mock servers and temp folders made by the running test, released after it by `releaseLiveResourcesAfterEach`. */
+const openResources: Array<() => Promise<void> | void> = [];
+
+/** Call once per test file: after each test, closes its mock servers and removes its temp folders. */
+export function releaseLiveResourcesAfterEach(): void {
+  afterEach(async () => {
+    for (const release of openResources.splice(0).reverse()) await release();
+  });
+}
+
+/** A fresh temp folder, removed by the returned cleanup (and after the test when the file uses releaseLiveResourcesAfterEach). */
 export function makeTempDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `batchscope-${prefix}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  openResources.push(cleanup);
+  return { dir, cleanup };
 }
 
 /** Imports a scenario's items into the store, in order; returns the machines. */
@@ -41,9 +54,11 @@ export function makeLiveScenario(options: { count: number; workers: number; late
 }
 
 /** Starts the mock's HTTP face for `scenario` with the same seed derivation as simulatePolicy. */
-export function startMockFor(scenario: Scenario, options: { timeScale: number; startMs?: number; seed?: number }): Promise<MockHttpServer> {
+export async function startMockFor(scenario: Scenario, options: { timeScale: number; startMs?: number; seed?: number }): Promise<MockHttpServer> {
   // simulatePolicy gives the mock `createSeededRandom(seed).fork('mock')`, whose path is `${seed}/mock`.
-  return startMockHttpServer({ world: scenario.world, timeScale: options.timeScale, seed: `${options.seed ?? scenario.seed}/mock`, startMs: options.startMs ?? scenario.startMs });
+  const server = await startMockHttpServer({ world: scenario.world, timeScale: options.timeScale, seed: `${options.seed ?? scenario.seed}/mock`, startMs: options.startMs ?? scenario.startMs });
+  openResources.push(() => server.close());
+  return server;
 }
 
 /** Every file under `dir` (recursively) whose bytes contain `needle`. */

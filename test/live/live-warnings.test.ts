@@ -1,20 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/live/open-store.js';
 import type { MockHttpServer } from '../../src/node/mock-http-server.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { runCliCaptured } from '../support/run-cli-in-process.js';
-import { makeTempDir, startMockFor } from './live-helpers.js';
+import { makeTempDir, startMockFor, releaseLiveResourcesAfterEach } from './live-helpers.js';
 
 let mock: MockHttpServer | null = null;
-let cleanup: (() => void) | null = null;
-afterEach(async () => {
-  await mock?.close();
-  cleanup?.();
-  mock = null;
-  cleanup = null;
-});
+releaseLiveResourcesAfterEach();
 
 const SCENARIO = {
   name: 'dead-domain',
@@ -51,7 +45,6 @@ const SCENARIO = {
 describe('recommendation 5 on the live path', () => {
   it('warns about slow requests (in the run log and on stderr) and skips a domain after consecutive timeouts', async () => {
     const temp = makeTempDir('warn');
-    cleanup = temp.cleanup;
     const scenarioFile = join(temp.dir, 'dead-domain.json');
     writeFileSync(scenarioFile, JSON.stringify(SCENARIO));
     mock = await startMockFor(parseScenario({ json: SCENARIO, source: 'dead-domain' }), { timeScale: 200 });

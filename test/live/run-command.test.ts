@@ -1,26 +1,19 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/live/open-store.js';
 import type { MockHttpServer } from '../../src/node/mock-http-server.js';
 import { runCliCaptured } from '../support/run-cli-in-process.js';
-import { filesContaining, makeLiveScenario, makeTempDir, startMockFor } from './live-helpers.js';
+import { filesContaining, makeLiveScenario, makeTempDir, startMockFor, releaseLiveResourcesAfterEach } from './live-helpers.js';
 
 const KEY = 'scp-live-7f3a9c2e1b8d4f6a0e5c7b9d';
 
 let mock: MockHttpServer | null = null;
-let cleanup: (() => void) | null = null;
-afterEach(async () => {
-  await mock?.close();
-  cleanup?.();
-  mock = null;
-  cleanup = null;
-});
+releaseLiveResourcesAfterEach();
 
 /** A temp folder with a machines file for `count` items of the live test scenario, and the mock serving it. */
 async function setUp(options: { count: number; workers: number; latencyMs?: number; timeScale: number }) {
   const temp = makeTempDir('run');
-  cleanup = temp.cleanup;
   const scenario = makeLiveScenario({ count: options.count, workers: options.workers, latencyMs: options.latencyMs, apiKeys: [KEY] });
   mock = await startMockFor(scenario, { timeScale: options.timeScale });
   const machinesFile = join(temp.dir, 'machines.csv');

@@ -1,23 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readServeOptions, runServeCommand } from '../../src/cli/commands/serve.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { openStore } from '../../src/live/open-store.js';
 import type { MockHttpServer } from '../../src/node/mock-http-server.js';
 import { runCliCaptured } from '../support/run-cli-in-process.js';
-import { makeLiveScenario, makeTempDir, startMockFor } from './live-helpers.js';
+import { makeLiveScenario, makeTempDir, startMockFor, releaseLiveResourcesAfterEach } from './live-helpers.js';
 
 const TOKEN = 'serve-test-token-0123456789';
 
 let mock: MockHttpServer | null = null;
-let cleanup: (() => void) | null = null;
-afterEach(async () => {
-  await mock?.close();
-  cleanup?.();
-  mock = null;
-  cleanup = null;
-});
+releaseLiveResourcesAfterEach();
 
 describe('serve and review commands', () => {
   it('serve refuses to start without a token, in one line', async () => {
@@ -29,7 +23,6 @@ describe('serve and review commands', () => {
 
   it('serves the API until SIGTERM, runs a batch for the cron caller, and flagged prices wait for review', async () => {
     const temp = makeTempDir('serve');
-    cleanup = temp.cleanup;
     const scenario = makeLiveScenario({ count: 3, workers: 2, latencyMs: 1000 });
     mock = await startMockFor(scenario, { timeScale: 100 });
     const store = join(temp.dir, 'store.db');
