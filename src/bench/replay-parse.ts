@@ -5,13 +5,14 @@
  * copy, then streams each through the parser in its own process (median wall time of 3, peak RSS)
  * and runs a full replay (parse + diagnose) of the big ones. --quick skips the 1,000,000-line files.
  */
+import { describeSimulationRun } from '../scenario/simulate-policy.js';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { formatRunLog, RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import { formatRunLog, type RunLogHeader } from '../events/run-log.js';
 import { formatClockDateTime } from '../report/format-clock-time.js';
 import { simulatePolicy } from '../scenario/simulate-policy.js';
 import { createSyntheticScenario } from '../scenario/synthetic-scenario.js';
@@ -55,7 +56,7 @@ async function writeRunLog(paths: Array<{ path: string; count: number }>): Promi
   const scenario = createSyntheticScenario({ items: 10_000, workers: 100 });
   const policy = scenario.policies[0]!;
   const run = await simulatePolicy({ scenario, policy });
-  const header: RunLogHeader = { type: 'run.meta', version: RUN_LOG_VERSION, mode: 'simulation', scenario: scenario.name, seed: run.seed, transport: 'direct', startMs: scenario.startMs, batchId: run.result.batchId, policy, items: scenario.items, accountConcurrency: scenario.world.account.concurrency };
+  const header: RunLogHeader = { ...describeSimulationRun(scenario, run), policy };
   const lines = formatRunLog(header, run.events).split('\n').slice(0, -1);
   for (const { path, count } of paths) writeLines(path, count, (k) => lines[k % lines.length] as string);
 }

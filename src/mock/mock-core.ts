@@ -257,7 +257,7 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
           params: request.params,
           uuid: id,
           budgetMs: request.budgetMs,
-          // On a real clock a timer may fire a little early by Date.now(); the scrape took its server time.
+          // On a real clock a timer may fire a little early; the scrape still took its full server time.
           durationMs: Math.max(plan.serverMs, clock.now() - startedAtMs),
           costCredits: plan.costCredits,
           upstreamStatus: plan.upstreamStatus,

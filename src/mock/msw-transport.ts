@@ -1,6 +1,6 @@
 /**
  * A Transport that resolves requests through msw handlers in-process with `getResponse`, without
- * patching `globalThis.fetch`: the client's request becomes a real fetch `Request`, the handler's
+ * patching the global fetch: the client's request becomes a real fetch `Request`, the handler's
  * answer a real `Response`.
  */
 import { getResponse, type RequestHandler } from 'msw';

@@ -4,7 +4,7 @@
  * its events (events.jsonl, metrics.json), plus check.json (every verdict) and check.md (the
  * Markdown summary of the check), beside the report files writeRunReport renders.
  */
-import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import { describeSimulationRun } from '../scenario/simulate-policy.js';
 import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
 import { buildBudgetCheckJson, type BudgetCheckResult } from '../scenario/budget-check-result.js';
 import type { RunSample } from '../scenario/budget-metrics.js';
@@ -40,19 +40,7 @@ export async function writeCheckReports(options: {
       representativeSeeds[policy.name] = seed;
       const run = await simulatePolicy({ scenario, policy, seed, face: 'direct', signal: options.signal });
       const metrics = computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS, policy });
-      const header: RunLogHeader = {
-        type: 'run.meta',
-        version: RUN_LOG_VERSION,
-        mode: 'simulation',
-        scenario: scenario.name,
-        seed,
-        transport: 'direct',
-        startMs: scenario.startMs,
-        batchId: run.result.batchId,
-        policy,
-        items: scenario.items,
-        accountConcurrency: scenario.world.account.concurrency,
-      };
+      const header = describeSimulationRun(scenario, run);
       runs.push({ header, events: run.events, metrics });
     }
     const single: BudgetCheckResult = { ...options.result, scenarios: [check] };

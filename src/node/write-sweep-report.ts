@@ -3,7 +3,7 @@
  * points.csv, frontier.md, and the run of the recommended policy (else the base's first grid
  * point) at its representative seed (events.jsonl, metrics.json).
  */
-import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import { describeSimulationRun } from '../scenario/simulate-policy.js';
 import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
 import type { RunSample } from '../scenario/budget-metrics.js';
 import { pickRepresentativeSeed } from '../scenario/budget-sample.js';
@@ -31,19 +31,7 @@ export async function writeSweepReport(options: {
   if (point && seed !== null) {
     const run = await simulatePolicy({ scenario, policy: point.policy, seed, face: 'direct', signal: options.signal });
     const metrics = computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS, policy: point.policy });
-    const header: RunLogHeader = {
-        type: 'run.meta',
-        version: RUN_LOG_VERSION,
-        mode: 'simulation',
-        scenario: scenario.name,
-        seed,
-        transport: 'direct',
-        startMs: scenario.startMs,
-        batchId: run.result.batchId,
-        policy: point.policy,
-        items: scenario.items,
-        accountConcurrency: scenario.world.account.concurrency,
-      };
+    const header = describeSimulationRun(scenario, run);
     runs.push({ header, events: run.events, metrics });
   }
   return writeRunReport({

@@ -4,9 +4,10 @@
  * runs under other policies (counterfactual replay). Files are the caller's business: this returns
  * the scenario JSON and the runs for a report.
  */
+import { describeSimulationRun } from '../scenario/simulate-policy.js';
 import type { Policy } from '../engine/policy.js';
 import type { BatchEvent } from '../events/batch-event.js';
-import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import type { RunLogHeader } from '../events/run-log.js';
 import { UsageError } from '../errors.js';
 import { computeMetrics, type RunMetrics } from '../report/compute-metrics.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
@@ -158,17 +159,5 @@ function choosePolicies(options: { scenario: Scenario; wanted: readonly string[]
 }
 
 function headerOf(scenario: Scenario, r: ReplayPolicyRun): RunLogHeader {
-  return {
-    type: 'run.meta',
-    version: RUN_LOG_VERSION,
-    mode: 'simulation',
-    scenario: scenario.name,
-    seed: r.run.seed,
-    transport: 'direct',
-    startMs: scenario.startMs,
-    batchId: r.run.result.batchId,
-    policy: r.policy,
-    items: scenario.items,
-    accountConcurrency: scenario.world.account.concurrency,
-  };
+  return { ...describeSimulationRun(scenario, r.run), policy: r.policy };
 }

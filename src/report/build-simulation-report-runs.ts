@@ -1,5 +1,5 @@
 /** Simulated runs as report input: each policy's run with its run log header and metrics. */
-import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
+import { describeSimulationRun } from '../scenario/simulate-policy.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import type { MockFace, SimulationRun } from '../scenario/simulate-policy.js';
 import type { RunMetrics } from './compute-metrics.js';
@@ -14,19 +14,7 @@ export function buildSimulationReportRuns(options: {
 }): ReportRun[] {
   const { scenario } = options;
   return options.runs.map(({ run, metrics }) => {
-    const header: RunLogHeader = {
-      type: 'run.meta',
-      version: RUN_LOG_VERSION,
-      mode: 'simulation',
-      scenario: scenario.name,
-      seed: options.seed,
-      transport: options.face,
-      startMs: scenario.startMs,
-      batchId: run.result.batchId,
-      policy: run.policy,
-      items: scenario.items,
-      accountConcurrency: scenario.world.account.concurrency,
-    };
+    const header = { ...describeSimulationRun(scenario, run), seed: options.seed, transport: options.face };
     return { header, events: run.events, metrics };
   });
 }

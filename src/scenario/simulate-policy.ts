@@ -8,6 +8,7 @@ import type { BatchResult } from '../engine/batch-types.js';
 import type { Policy } from '../engine/policy.js';
 import { runBatch } from '../engine/run-batch.js';
 import type { BatchEvent } from '../events/batch-event.js';
+import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
 import { createCollectingSink, createFanOutSink } from '../events/collect-events.js';
 import { createDirectTransport } from '../mock/direct-transport.js';
 import { createMockCore, type MockStats } from '../mock/mock-core.js';
@@ -79,4 +80,21 @@ export async function simulatePolicy(options: {
     return batch;
   });
   return { scenario: scenario.name, policy, seed, face, result, events: collector.events, mock: core.stats(), clockSteps: clock.firedTimers() };
+}
+
+/** The run log header of a simulated run of `scenario`. */
+export function describeSimulationRun(scenario: Scenario, run: SimulationRun): RunLogHeader {
+  return {
+    type: 'run.meta',
+    version: RUN_LOG_VERSION,
+    mode: 'simulation',
+    scenario: scenario.name,
+    seed: run.seed,
+    transport: run.face,
+    startMs: scenario.startMs,
+    batchId: run.result.batchId,
+    policy: run.policy,
+    items: scenario.items,
+    accountConcurrency: scenario.world.account.concurrency,
+  };
 }

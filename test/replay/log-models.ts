@@ -4,9 +4,10 @@
  * with stall point masses in a latency mixture), run on the engine to produce logs in both
  * formats.
  */
+import { describeSimulationRun } from '../../src/scenario/simulate-policy.js';
 import fc from 'fast-check';
 import type { BatchEvent } from '../../src/events/batch-event.js';
-import { formatRunLog, RUN_LOG_VERSION, type RunLogHeader } from '../../src/events/run-log.js';
+import { formatRunLog, type RunLogHeader } from '../../src/events/run-log.js';
 import { renderTextLog } from '../../src/replay/render-text-log.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/scenario/scenario-types.js';
@@ -78,19 +79,7 @@ export async function generateLog(model: LogModel): Promise<GeneratedLog> {
   const scenario = buildModelScenario(model);
   const policy = scenario.policies[0]!;
   const run = await simulatePolicy({ scenario, policy });
-  const header: RunLogHeader = {
-    type: 'run.meta',
-    version: RUN_LOG_VERSION,
-    mode: 'simulation',
-    scenario: scenario.name,
-    seed: run.seed,
-    transport: 'direct',
-    startMs: scenario.startMs,
-    batchId: run.result.batchId,
-    policy,
-    items: scenario.items,
-    accountConcurrency: scenario.world.account.concurrency,
-  };
+  const header: RunLogHeader = describeSimulationRun(scenario, run);
   const stalls = run.result.items.filter((i) => i.startMs !== null && i.endMs - i.startMs > STALL_THRESHOLD_MS).length;
   return {
     model,
