@@ -34,6 +34,12 @@ export interface RunBatchOptions {
 /** The full extractor (JSON-LD fast path first, then the parsed page), the same in both worlds. */
 const DEFAULT_EXTRACTOR = createPriceExtractor();
 
+/**
+ * Items waiting in the limiter's queue beyond the busy workers. Enough that a worker never waits
+ * for the next item to be submitted; few enough that the queue stays small however large the batch.
+ */
+const LIMIT_LOOKAHEAD = 32;
+
 /** The partial result of a cancelled batch travels on the CancelledError. */
 export class BatchCancelledError extends CancelledError {
   readonly result: BatchResult;
@@ -130,7 +136,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
 
   let results: ItemResult[];
   try {
-    results = await runInOrder({ count: items.length, limit, lookahead: policy.workers, run: processItem });
+    results = await runInOrder({ count: items.length, limit, lookahead: LIMIT_LOOKAHEAD, run: processItem });
   } finally {
     cancelDeadline?.();
     signal?.removeEventListener('abort', onAbort);
@@ -163,20 +169,19 @@ function runInOrder(options: {
     let submitted = 0;
     let settled = 0;
     let failed = false;
+    // One shared handler for every item (results carry their own index): no closure per item.
+    const onResult = (result: ItemResult) => {
+      results[result.index] = result;
+      settled++;
+      if (settled === count) resolve(results);
+      else if (submitted < count && !failed) submit();
+    };
+    const onError = (error: unknown) => {
+      failed = true;
+      reject(error);
+    };
     const submit = () => {
-      const index = submitted++;
-      limit(() => run(index)).then(
-        (result) => {
-          results[index] = result;
-          settled++;
-          if (settled === count) resolve(results);
-          else if (submitted < count && !failed) submit();
-        },
-        (error: unknown) => {
-          failed = true;
-          reject(error);
-        },
-      );
+      limit(run, submitted++).then(onResult, onError);
     };
     const initial = Math.min(count, limit.concurrency + options.lookahead);
     for (let k = 0; k < initial; k++) submit();
