@@ -14,11 +14,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BatchscopeError, UsageError } from '../errors.js';
 import { loadScenarioFile } from '../cli/load-scenario-file.js';
-import { buildSimulationReportRuns } from '../report/build-simulation-report-runs.js';
-import { computeMetrics } from '../report/compute-metrics.js';
+import { buildSimulationReportRuns, simulateAndMeasure } from '../report/build-simulation-report-runs.js';
 import { renderHtmlReport } from '../report/render-html-report.js';
 import { selectPolicies } from '../scenario/select-policies.js';
-import { simulatePolicy } from '../scenario/simulate-policy.js';
 import { launchChromium } from './launch-chromium.js';
 
 /** The part of the page in the picture by default: the legend and the timeline. */
@@ -69,11 +67,10 @@ export async function renderScenarioPage(options: { scenarioPath: string; cwd: s
   const seed = options.seed ?? scenario.seed;
   const runs = [];
   for (const policy of selectPolicies(scenario, [...(options.policies ?? [])])) {
-    const run = await simulatePolicy({ scenario, policy, seed, signal: options.signal });
-    runs.push({ run, metrics: computeMetrics(run.events, { policy, items: scenario.items }) });
+    runs.push(await simulateAndMeasure({ scenario, policy, seed, signal: options.signal }));
   }
   return renderHtmlReport({
-    runs: buildSimulationReportRuns({ scenario, seed, face: 'direct', runs }),
+    runs: buildSimulationReportRuns({ scenario, runs }),
     budgetMs: scenario.budgetMs,
     description: scenario.description.split('\n')[0] || null,
   });

@@ -4,15 +4,13 @@
  * its events (events.jsonl, metrics.json), plus check.json (every verdict) and check.md (the
  * Markdown summary of the check), beside the report files writeRunReport renders.
  */
-import { describeSimulationRun } from '../scenario/simulate-policy.js';
-import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
 import { buildBudgetCheckJson, type BudgetCheckResult } from '../scenario/budget-check-result.js';
 import type { RunSample } from '../scenario/budget-metrics.js';
 import { renderBudgetCheckMarkdown } from '../scenario/budget-report-markdown.js';
 import { pickRepresentativeSeed } from '../scenario/budget-sample.js';
 import type { Scenario } from '../scenario/scenario-types.js';
-import { simulatePolicy } from '../scenario/simulate-policy.js';
 import { writeRunReport, type RunReportInput } from './write-run-report.js';
+import { simulateAndMeasure, toReportRun } from '../report/build-simulation-report-runs.js';
 
 /**
  * Writes the folders under `rootDir` and records each folder in `result` (`reportDir`). Scenarios
@@ -38,10 +36,7 @@ export async function writeCheckReports(options: {
       const seed = pickRepresentativeSeed(byPolicy.get(policy.name) ?? []);
       if (seed === null) continue;
       representativeSeeds[policy.name] = seed;
-      const run = await simulatePolicy({ scenario, policy, seed, face: 'direct', signal: options.signal });
-      const metrics = computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS, policy });
-      const header = describeSimulationRun(scenario, run);
-      runs.push({ header, events: run.events, metrics });
+      runs.push(toReportRun({ scenario, ...(await simulateAndMeasure({ scenario, policy, seed, stallThresholdMs: options.stallThresholdMs, signal: options.signal })) }));
     }
     const single: BudgetCheckResult = { ...options.result, scenarios: [check] };
     const report = writeRunReport({

@@ -3,15 +3,13 @@
  * points.csv, frontier.md, and the run of the recommended policy (else the base's first grid
  * point) at its representative seed (events.jsonl, metrics.json).
  */
-import { describeSimulationRun } from '../scenario/simulate-policy.js';
-import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
 import type { RunSample } from '../scenario/budget-metrics.js';
 import { pickRepresentativeSeed } from '../scenario/budget-sample.js';
 import type { Scenario } from '../scenario/scenario-types.js';
-import { simulatePolicy } from '../scenario/simulate-policy.js';
 import { renderSweepMarkdown } from '../sweep/render-sweep-text.js';
 import { buildSweepCsv, buildSweepJson, type SweepResult } from '../sweep/sweep-result.js';
 import { writeRunReport, type RunReportInput, type WrittenReport } from './write-run-report.js';
+import { simulateAndMeasure, toReportRun } from '../report/build-simulation-report-runs.js';
 
 /** Writes the folder `<rootDir>/<scenario>/<runId>/`. The caller owns `signal`. */
 export async function writeSweepReport(options: {
@@ -29,10 +27,7 @@ export async function writeSweepReport(options: {
   const runs: RunReportInput[] = [];
   const seed = pickRepresentativeSeed(options.samples[shown] ?? []);
   if (point && seed !== null) {
-    const run = await simulatePolicy({ scenario, policy: point.policy, seed, face: 'direct', signal: options.signal });
-    const metrics = computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS, policy: point.policy });
-    const header = describeSimulationRun(scenario, run);
-    runs.push({ header, events: run.events, metrics });
+    runs.push(toReportRun({ scenario, ...(await simulateAndMeasure({ scenario, policy: point.policy, seed, stallThresholdMs: options.stallThresholdMs, signal: options.signal })) }));
   }
   return writeRunReport({
     rootDir: options.rootDir,

@@ -4,7 +4,6 @@
  * runs under other policies (counterfactual replay). Files are the caller's business: this returns
  * the scenario JSON and the runs for a report.
  */
-import { describeSimulationRun } from '../scenario/simulate-policy.js';
 import type { Policy } from '../engine/policy.js';
 import type { BatchEvent } from '../events/batch-event.js';
 import type { RunLogHeader } from '../events/run-log.js';
@@ -18,6 +17,7 @@ import type { LoggedRun, ParsedLog } from './log-records.js';
 import { replayPolicies, type ReplayPolicyRun } from './replay-policies.js';
 import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from './replay-outcome.js';
 import { synthesizeTimelineEvents } from './synthesize-timeline-events.js';
+import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
 
 /** One run for a report folder: a run-log header, its events and metrics. */
 export interface ReplayReportRun {
@@ -121,7 +121,7 @@ export async function replayLog(options: {
   });
   const [reproduction, ...others] = runs as [ReplayPolicyRun, ...ReplayPolicyRun[]];
   outcome.reproduction = reproduction.comparison;
-  const toReport = (r: ReplayPolicyRun) => ({ header: headerOf(scenario, r), events: r.run.events, metrics: computeMetrics(r.run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) });
+  const toReport = (r: ReplayPolicyRun) => toReportRun({ scenario, run: r.run, metrics: measureSimulationRun({ scenario, run: r.run, stallThresholdMs: diagnosis.stallThresholdMs }) });
   if (reportRuns.length === 0) reportRuns.push(toReport(reproduction));
   const asCounterfactual = chosen.includes(baseline) ? [reproduction, ...others] : others;
   for (const r of asCounterfactual) {
@@ -158,6 +158,3 @@ function choosePolicies(options: { scenario: Scenario; wanted: readonly string[]
   });
 }
 
-function headerOf(scenario: Scenario, r: ReplayPolicyRun): RunLogHeader {
-  return { ...describeSimulationRun(scenario, r.run), policy: r.policy };
-}

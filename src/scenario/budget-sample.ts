@@ -3,15 +3,13 @@
  * mock face and reduces the run to a RunSample. Deterministic for a given scenario, policy and seed.
  */
 import type { Policy } from '../engine/policy.js';
-import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
 import { measureRun, sampleValue, type RunSample } from './budget-metrics.js';
 import type { Scenario } from './scenario-types.js';
-import { simulatePolicy } from './simulate-policy.js';
+import { simulateAndMeasure } from '../report/build-simulation-report-runs.js';
 
 /** Simulates `policy` on `scenario` with `seed` and measures it. The caller owns `signal`. */
 export async function sampleBudgetRun(options: { scenario: Scenario; policy: Policy; seed: number; stallThresholdMs?: number; signal?: AbortSignal }): Promise<RunSample> {
-  const run = await simulatePolicy({ scenario: options.scenario, policy: options.policy, seed: options.seed, face: 'direct', signal: options.signal });
-  const metrics = computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS, policy: options.policy });
+  const { metrics } = await simulateAndMeasure(options);
   return measureRun({ metrics, seed: options.seed });
 }
 

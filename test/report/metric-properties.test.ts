@@ -34,7 +34,7 @@ describe('metric properties over random scenarios', () => {
         const metrics = computeMetrics(run.events, { policy, items: scenario.items });
         expect(checkMetrics(metrics)).toEqual([]);
         expect(metrics.items).toBe(scenario.items.length);
-        const runs = buildSimulationReportRuns({ scenario, seed: scenario.seed, face: 'direct', runs: [{ run, metrics }] });
+        const runs = buildSimulationReportRuns({ scenario, runs: [{ run, metrics }] });
         expect(checkTraceEvents(JSON.parse(renderPerfettoTrace({ runs })))).toEqual([]);
         expect(renderHtmlReport({ runs }).match(/data-lane="worker"/g)).toHaveLength(policy.workers);
       }),

@@ -4,13 +4,13 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
 import { buildSimulationJson } from '../../report/build-simulation-json.js';
-import { buildSimulationReportRuns } from '../../report/build-simulation-report-runs.js';
-import { computeMetrics, type RunMetrics } from '../../report/compute-metrics.js';
+import { buildSimulationReportRuns, simulateAndMeasure } from '../../report/build-simulation-report-runs.js';
+import type { RunMetrics } from '../../report/compute-metrics.js';
 import { renderComparisonTable, renderRunSummary } from '../../report/render-run-summary.js';
 import { renderTerminalTimeline } from '../../report/render-terminal-timeline.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
 import type { Scenario } from '../../scenario/scenario-types.js';
-import { simulatePolicy, type MockFace, type SimulationRun } from '../../scenario/simulate-policy.js';
+import type { MockFace, SimulationRun } from '../../scenario/simulate-policy.js';
 import { parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
@@ -78,8 +78,7 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   const seed = options.seed ?? scenario.seed;
   const runs = [];
   for (const policy of policies) {
-    const run = await simulatePolicy({ scenario, policy, seed, face: options.face });
-    runs.push({ run, metrics: computeMetrics(run.events, { stallThresholdMs: options.stallThresholdMs, policy, items: scenario.items }) });
+    runs.push(await simulateAndMeasure({ scenario, policy, seed, face: options.face, stallThresholdMs: options.stallThresholdMs }));
   }
   const report = options.report ? writeSimulationReport({ runs, scenario, seed, face: options.face, reportsDir: resolve(io.cwd, options.reportsDir) }) : null;
   if (options.json) {
@@ -124,7 +123,7 @@ function writeSimulationReport(options: {
     ifExists: 'suffix',
     budgetMs: scenario.budgetMs,
     description: scenario.description.split('\n')[0] || null,
-    runs: buildSimulationReportRuns({ scenario, seed, face: options.face, runs: options.runs }),
+    runs: buildSimulationReportRuns({ scenario, runs: options.runs }),
   });
 }
 

@@ -20,7 +20,7 @@ export async function simulateReportRuns(scenario: Scenario, policies?: readonly
     const run = await simulatePolicy({ scenario, policy });
     runs.push({ run, metrics: computeMetrics(run.events, { policy, items: scenario.items }) });
   }
-  return buildSimulationReportRuns({ scenario, seed: scenario.seed, face: 'direct', runs });
+  return buildSimulationReportRuns({ scenario, runs });
 }
 
 let cached: Promise<{ scenario: Scenario; runs: ReportRun[] }> | null = null;
