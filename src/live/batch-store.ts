@@ -10,9 +10,10 @@ import type { BatchEvent, ItemOutcome } from '../events/batch-event.js';
 import type { RunLogHeader } from '../events/run-log.js';
 import type { BatchRecord, BatchRequestRecord, BatchStatus, IsProcessAlive, ResultInput } from './batch-record.js';
 import { BatchConflictError, LiveInputError } from './live-errors.js';
-import type { Machine } from './machine-store.js';
+import { toMachine, type Machine, type MachineRow } from './machine-store.js';
 import { reviewPriceChange, type PriceReview } from './review-price-change.js';
-import type { SqliteDatabase, Statement } from './store-schema.js';
+import { createStatementCache, type PrepareStatement } from './statement-cache.js';
+import type { SqliteDatabase } from './store-schema.js';
 
 export type { BatchRecord, BatchRequestRecord, BatchStatus, IsProcessAlive, ResultInput } from './batch-record.js';
 
@@ -34,19 +35,11 @@ export class BatchStore {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly isAlive: IsProcessAlive,
-  ) {}
-
-  readonly #statements = new Map<string, Statement<unknown[], unknown>>();
-
-  /** A prepared statement, compiled once per store: preparing costs more than running it. */
-  private prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement as unknown as Statement<P, R>;
+  ) {
+    this.prepare = createStatementCache(db);
   }
+
+  private readonly prepare: PrepareStatement;
 
   /**
    * Creates a running batch over `machineIds` (in that order), owned by `pid`. Throws
@@ -101,19 +94,7 @@ export class BatchStore {
     const sql = `SELECT m.* FROM batch_items i JOIN machines m ON m.id = i.machine_id
       ${options.remainingOnly ? 'LEFT JOIN batch_results r ON r.batch_id = i.batch_id AND r.machine_id = i.machine_id' : ''}
       WHERE i.batch_id = ? ${options.remainingOnly ? 'AND r.machine_id IS NULL' : ''} ORDER BY i.position`;
-    return this.prepare<[string], Record<string, unknown>>(sql)
-      .all(id)
-      .map((r) => ({
-        id: r['id'] as number,
-        name: r['name'] as string,
-        url: r['url'] as string,
-        domain: r['domain'] as string,
-        currentPrice: (r['current_price'] as number | null) ?? null,
-        currency: (r['currency'] as string | null) ?? null,
-        lastCheckedMs: (r['last_checked_ms'] as number | null) ?? null,
-        lastAttemptMs: (r['last_attempt_ms'] as number | null) ?? null,
-        lastOutcome: (r['last_outcome'] as string | null) ?? null,
-      }));
+    return this.prepare<[string], MachineRow>(sql).all(id).map(toMachine);
   }
 
   /** Starts a run segment (1 for the first run, 2 for the first resume…) with its run log header. */

@@ -4,7 +4,8 @@
  * price changes. Times are milliseconds since the epoch.
  */
 import { LiveInputError } from './live-errors.js';
-import type { SqliteDatabase, Statement } from './store-schema.js';
+import { createStatementCache, type PrepareStatement } from './statement-cache.js';
+import type { SqliteDatabase } from './store-schema.js';
 
 /** One machine as stored. */
 export interface Machine {
@@ -55,7 +56,8 @@ export interface FlaggedPrice {
 
 const DAY_MS = 86_400_000;
 
-interface MachineRow {
+/** A row of the `machines` table. */
+export interface MachineRow {
   id: number;
   name: string;
   url: string;
@@ -67,7 +69,8 @@ interface MachineRow {
   last_outcome: string | null;
 }
 
-function toMachine(row: MachineRow): Machine {
+/** A machines row as a Machine. */
+export function toMachine(row: MachineRow): Machine {
   return {
     id: row.id,
     name: row.name,
@@ -87,19 +90,11 @@ export function domainOfUrl(url: string): string {
 }
 
 export class MachineStore {
-  constructor(private readonly db: SqliteDatabase) {}
-
-  readonly #statements = new Map<string, Statement<unknown[], unknown>>();
-
-  /** A prepared statement, compiled once per store: preparing costs more than running it. */
-  private prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement as unknown as Statement<P, R>;
+  constructor(private readonly db: SqliteDatabase) {
+    this.prepare = createStatementCache(db);
   }
+
+  private readonly prepare: PrepareStatement;
 
   /** Inserts new machines and renames known ones (matched by URL), in one transaction. */
   upsertMachines(inputs: readonly MachineInput[], nowMs: number): { inserted: number; updated: number } {
