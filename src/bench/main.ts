@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { renderTextTable } from '../report/render-text-table.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -48,10 +49,8 @@ for (const c of cases) {
   rows.push(runs[Math.floor(runs.length / 2)] as Row);
 }
 const columns = ['case', 'face', 'events', 'wallMs', 'usPerItem', 'speedup', 'bareWallMs', 'engineOverBare', 'peakRssMb', 'identicalOnRerun'];
-const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-const line = (cells: string[]) => cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-for (const r of rows) process.stdout.write(`${line(columns.map((c) => String(r[c])))}\n`);
+const table = renderTextTable({ header: columns, rows: rows.map((r) => columns.map((c) => String(r[c]))), align: columns.map((_, i) => (i < 3 ? 'l' : 'r')) });
+process.stdout.write(`${table}\n`);
 const scaling = rows.filter((r) => r['face'] === 'direct' && r['events'] === 'streamed' && r['workers'] === 100);
 if (scaling.length > 1) {
   const values = scaling.map((r) => Number(r['usPerItem']));

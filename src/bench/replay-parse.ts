@@ -16,6 +16,7 @@ import { formatRunLog, type RunLogHeader } from '../events/run-log.js';
 import { formatClockDateTime } from '../report/format-clock-time.js';
 import { simulatePolicy } from '../scenario/simulate-policy.js';
 import { createSyntheticScenario } from '../scenario/synthetic-scenario.js';
+import { renderTextTable } from '../report/render-text-table.js';
 
 const quick = process.argv.includes('--quick');
 const runner = fileURLToPath(new URL('./replay-parse-case.js', import.meta.url));
@@ -99,10 +100,8 @@ async function main(): Promise<void> {
     rows.push(measure(file, mode, repeats));
   }
   const columns: Array<keyof Row> = ['file', 'mode', 'lines', 'megabytes', 'wallMs', 'linesPerSecond', 'peakRssMb'];
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-  for (const r of rows) process.stdout.write(`${line(columns.map((c) => String(r[c])))}\n`);
+  const table = renderTextTable({ header: columns, rows: rows.map((r) => columns.map((c) => String(r[c]))), align: columns.map((_, i) => (i < 2 ? 'l' : 'r')) });
+  process.stdout.write(`${table}\n`);
 }
 
 function writeZip(from: string, to: string): void {

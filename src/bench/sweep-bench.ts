@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { renderTextTable } from '../report/render-text-table.js';
 
 const args = process.argv.slice(2);
 const repeatAt = args.indexOf('--repeat');
@@ -49,6 +50,4 @@ for (const c of cases) {
   rows.push([c.name, String(runs), best.toFixed(1), median.toFixed(1), String(Math.round(runs / median)), `${c.limitS}`, median <= c.limitS ? 'yes' : 'NO']);
 }
 const header = ['case', 'runs', 'best s', 'median s', 'runs/s', 'limit s', 'within'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
+process.stdout.write(`${renderTextTable({ header, rows, align: header.map((_, i) => (i === 0 ? 'l' : 'r')) })}\n`);

@@ -12,6 +12,7 @@ import type { ReplayComparison } from './compare-replay.js';
 import type { Hypothesis } from './diagnosis-types.js';
 import type { LatencyFit } from './fit-latency.js';
 import type { ReplayOutcome } from './replay-outcome.js';
+import { renderTextTable } from '../report/render-text-table.js';
 
 const LABEL_WIDTH = 10;
 const VERDICT_LABEL: Record<Hypothesis['verdict'], string> = { fits: 'FITS', unlikely: 'UNLIKELY', rejected: 'REJECTED' };
@@ -148,9 +149,7 @@ function renderCounterfactualTable(o: ReplayOutcome): string[] {
       String(m.zombies.count),
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
+  return renderTextTable({ header, rows, align: header.map((_, i) => (i === 0 ? 'l' : 'r')), indent: '  ' }).split('\n');
 }
 
 /** Items in flight per column, aligned with the terminal timeline's columns. */

@@ -6,6 +6,7 @@ import { formatDurationMs } from '../units/duration.js';
 import type { RunMetrics } from './compute-metrics.js';
 import { formatClockTime } from './format-clock-time.js';
 import type { TimelineStyles } from './timeline-styles.js';
+import { renderTextTable } from './render-text-table.js';
 
 /** The metrics block of one run. `budgetMs` adds a verdict line; `accountConcurrency` a denominator. */
 export function renderRunSummary(options: { metrics: RunMetrics; description?: string; budgetMs?: number | null; accountConcurrency?: number | null; styles: TimelineStyles }): string {
@@ -70,9 +71,7 @@ export function renderComparisonTable(options: { rows: readonly RunMetrics[]; bu
     if (options.budgetMs !== null && options.budgetMs !== undefined) row.push(m.makespanMs <= options.budgetMs ? 'yes' : 'no');
     return row;
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+  return renderTextTable({ header, rows, align: header.map((_, i) => (i === 0 ? 'l' : 'r')) });
 }
 
 /** Minutes with one decimal, e.g. "167.6". */

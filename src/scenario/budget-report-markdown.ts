@@ -5,7 +5,7 @@
 import { formatDurationMs } from '../units/duration.js';
 import { countVerdicts, describeThresholdOutcome, describeVerdict, formatThresholdRow, type BudgetCheckResult } from './budget-check-result.js';
 import { formatShare } from './budget-format.js';
-import { renderMarkdownTable } from './budget-text-table.js';
+import { renderMarkdownTable } from '../report/render-text-table.js';
 
 /** Renders the check as Markdown. */
 export function renderBudgetCheckMarkdown(options: { result: BudgetCheckResult }): string {

@@ -7,7 +7,7 @@ import { PLAIN_STYLES, type TimelineStyles } from '../report/timeline-styles.js'
 import { formatDurationMs } from '../units/duration.js';
 import { countVerdicts, describeThresholdOutcome, describeVerdict, formatThresholdRow, listFailedVerdicts, type BudgetCheckResult, type ScenarioCheck } from './budget-check-result.js';
 import { formatBudgetMargin, formatBudgetValue, formatShare } from './budget-format.js';
-import { renderTextTable } from './budget-text-table.js';
+import { renderTextTable } from '../report/render-text-table.js';
 
 /** Renders the whole check. */
 export function renderBudgetCheckText(options: { result: BudgetCheckResult; styles?: TimelineStyles }): string {

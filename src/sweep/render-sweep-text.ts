@@ -4,7 +4,7 @@
  */
 import { PLAIN_STYLES, type TimelineStyles } from '../report/timeline-styles.js';
 import { formatBudgetMargin, formatBudgetValue } from '../scenario/budget-format.js';
-import { renderMarkdownTable, renderTextTable } from '../scenario/budget-text-table.js';
+import { renderMarkdownTable, renderTextTable } from '../report/render-text-table.js';
 import { formatDurationMs } from '../units/duration.js';
 import type { SweepPointResult } from './analyze-sweep.js';
 import { describePointAsPolicyJson, isBaseSettings } from './build-sweep-points.js';

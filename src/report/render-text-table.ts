@@ -1,4 +1,4 @@
-/** Plain-text and Markdown tables for the budget check and sweeps. Pure. */
+/** Plain-text and Markdown tables with aligned columns, for every command that prints one. Pure. */
 
 /** Column alignment: `l`eft or `r`ight. */
 export type ColumnAlign = 'l' | 'r';
