@@ -38,6 +38,8 @@ export function extractPrice(html: string, options: PriceExtractionOptions = {})
 
 /** A PriceExtractor for the engine (`runBatch({extractPrice})`) with the given selector overrides. */
 export function createPriceExtractor(options: { selectors?: SelectorOverrides } = {}): PriceExtractor {
-  const selectors = options.selectors ?? {};
+  const selectors = options.selectors;
+  // Without overrides (every simulation) skip the per-page domain lookup: this runs once per item.
+  if (!selectors || Object.keys(selectors).length === 0) return (html) => extractPrice(html);
   return (html, context) => extractPrice(html, { domain: context.domain, selectors });
 }
