@@ -13,14 +13,20 @@
  * `VirtualClockStallError` instead of hanging.
  */
 import FakeTimers from '@sinonjs/fake-timers';
-import { setImmediate as yieldMacrotask } from 'node:timers/promises';
+import { setImmediate as yieldMacrotask } from 'node:timers';
 import { VirtualClockStallError } from '../errors.js';
 import type { CancelTimer, Clock } from '../ports.js';
 
-/** Resolves once every microtask queued so far (and every one they queue) has run. */
-function afterMicrotasks(): Promise<void> {
-  return new Promise((resolve) => process.nextTick(resolve));
-}
+/**
+ * fake-timers bound to a stand-in global whose `setTimeout` returns a number. fake-timers mirrors
+ * the host's timer handles: on Node's global it builds a Timeout-like object (five closures) for
+ * every timer, which a simulation that sets hundreds of thousands of timers pays for in garbage.
+ * With numeric ids, `setTimeout` returns the id and `clearTimeout` takes it. The stand-in's own
+ * timers are never called: `createClock()` only reads them to learn the handle type.
+ */
+const timers = FakeTimers.withGlobal({ Date, setTimeout: () => 0, clearTimeout: () => undefined });
+
+const SETTLED = Promise.resolve();
 
 /** A Clock whose time only moves inside `run`. */
 export interface VirtualClock extends Clock {
@@ -37,7 +43,7 @@ export interface VirtualClock extends Clock {
 
 /** Creates a virtual clock whose time starts at `startMs` (milliseconds since the Unix epoch). */
 export function createVirtualClock(options: { startMs: number }): VirtualClock {
-  const fake = FakeTimers.createClock(options.startMs, Number.MAX_SAFE_INTEGER);
+  const fake = timers.createClock(options.startMs, Number.MAX_SAFE_INTEGER);
   let running = false;
   let fired = 0;
   // Zero-delay callbacks wait in a FIFO and run one per step before any timer of the current
@@ -53,10 +59,7 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
         task.cancelled = true;
       };
     }
-    const id = fake.setTimeout(() => {
-      fired += 1;
-      callback();
-    }, Math.ceil(ms));
+    const id = fake.setTimeout(callback, Math.ceil(ms));
     return () => fake.clearTimeout(id);
   };
 
@@ -95,30 +98,61 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
     });
   };
 
+  /**
+   * The driving loop, one step per virtual-time event: a step runs only when the microtask queue
+   * is empty (it is queued from a `process.nextTick` callback, which Node runs once the queue has
+   * drained), and every 1024 steps it waits a full macrotask turn instead. Callbacks rather than
+   * an awaited promise per step: a batch of 100,000 items takes a few hundred thousand steps.
+   */
+  const drive = <T>(promise: Promise<T>, done: (error: unknown, settled: boolean) => void): void => {
+    let settled = false;
+    let finished = false;
+    let steps = 0;
+    const finish = (error: unknown, ok: boolean) => {
+      if (finished) return;
+      finished = true;
+      done(error, ok);
+    };
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const step = () => {
+      if (settled) return finish(null, true);
+      try {
+        if (!runImmediate()) {
+          if (fake.countTimers() === 0) {
+            throw new VirtualClockStallError(
+              `Virtual clock stalled at ${new Date(fake.now).toISOString()}: work is pending but nothing is scheduled on the clock (it waits on something outside virtual time)`,
+            );
+          }
+          fired += 1;
+          fake.next();
+        }
+      } catch (error) {
+        return finish(error, false);
+      }
+      arm();
+    };
+    // The step itself runs as a microtask queued from the tick (or the macrotask), as the
+    // continuation of an awaited promise would: callbacks it fires see the same queue order.
+    // (A reaction on a settled promise is cheaper than queueMicrotask, which wraps every callback
+    // in an async resource.)
+    const queueStep = () => void SETTLED.then(step);
+    const arm = () => {
+      steps += 1;
+      if ((steps & 1023) === 0) yieldMacrotask(queueStep);
+      else process.nextTick(queueStep);
+    };
+    yieldMacrotask(queueStep);
+  };
+
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running) throw new Error('VirtualClock.run is already active on this clock');
     running = true;
     try {
-      let settled = false;
       const promise = work();
-      promise.then(
-        () => (settled = true),
-        () => (settled = true),
-      );
-      for (let steps = 0; ; steps++) {
-        // Every 1024 steps a full event-loop turn lets signals and I/O in; otherwise a
-        // process.nextTick round is enough: Node runs it only once the microtask queue is empty.
-        if ((steps & 1023) === 0) await yieldMacrotask();
-        else await afterMicrotasks();
-        if (settled) break;
-        if (runImmediate()) continue;
-        if (fake.countTimers() === 0) {
-          throw new VirtualClockStallError(
-            `Virtual clock stalled at ${new Date(fake.now).toISOString()}: work is pending but nothing is scheduled on the clock (it waits on something outside virtual time)`,
-          );
-        }
-        fake.next();
-      }
+      await new Promise<void>((resolve, reject) => drive(promise, (error, ok) => (ok ? resolve() : reject(error))));
       return await promise;
     } finally {
       running = false;
