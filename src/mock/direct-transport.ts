@@ -7,11 +7,15 @@ import type { MockResponse } from './envelopes.js';
 import type { MockCore } from './mock-core.js';
 import { serveMockRequest } from './serve-request.js';
 
-/** Creates a Transport served directly by `core` on `clock`. */
-export function createDirectTransport(options: { core: MockCore; clock: Clock }): Transport {
+/**
+ * Creates a Transport served directly by `core` on `clock`. With `hop`, each request first crosses
+ * the in-process network hop (see `withInProcessHop`), built in rather than wrapped around.
+ */
+export function createDirectTransport(options: { core: MockCore; clock: Clock; hop?: boolean }): Transport {
+  const { core, clock } = options;
+  const hop = options.hop === true;
   return {
-    send: (request, { signal }) =>
-      serveMockRequest({ core: options.core, clock: options.clock, method: request.method, url: request.url, signal, wrap: toTransportResponse }),
+    send: (request, { signal }) => serveMockRequest({ core, clock, method: request.method, url: request.url, signal, wrap: toTransportResponse, hop }),
   };
 }
 

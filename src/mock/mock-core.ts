@@ -221,55 +221,49 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
     const startedAtMs = clock.now();
     const releaseThrottle = throttlers?.admit(request.domain, startedAtMs) ?? null;
     events.emit({ type: 'mock.accept', atMs: startedAtMs, correlationId, concurrency: stats.inFlight });
-    let holding = true;
-    const release = () => {
-      if (!holding) return;
-      holding = false;
+    return new AcceptedScrape(ledger, request, plan, correlationId, startedAtMs, releaseThrottle);
+  };
+
+  const ledger: ScrapeLedger = {
+    releasesOnDisconnect: world.options.releaseSlotOnDisconnect,
+    release: () => {
       stats.inFlight -= 1;
-      releaseThrottle?.();
-    };
-    return {
-      kind: 'scrape',
-      serverMs: plan.serverMs,
-      releasesOnDisconnect: world.options.releaseSlotOnDisconnect,
-      disconnect: () => {
-        if (world.options.releaseSlotOnDisconnect) release();
-      },
-      finish: (clientGone) => {
-        const id = nextId();
-        stats.creditsUsed += plan.costCredits;
-        stats.creditsRemaining -= plan.costCredits;
-        if (clientGone) stats.zombiesEnded += 1;
-        const headers = accountingHeaders(plan.costCredits, id);
-        headers['x-scrapfly-response-time'] = (plan.serverMs / 1000).toFixed(6);
-        release();
-        running -= 1;
-        if (running === 0 && idleWaiters.length > 0) {
-          const waiters = idleWaiters;
-          idleWaiters = [];
-          for (const wake of waiters) wake();
-        }
-        const status = plan.errorCode === null ? 200 : (renderErrorObject(plan.errorCode, id)['http_code'] as number);
-        countResponse(status);
-        events.emit({ type: 'mock.end', atMs: clock.now(), correlationId, status, errorCode: plan.errorCode, costCredits: plan.costCredits, concurrency: stats.inFlight, clientGone });
-        if (plan.errorCode !== null) Object.assign(headers, rejectHeaders(plan.errorCode, id));
-        const body = renderScrapeEnvelope({
-          params: request.params,
-          uuid: id,
-          budgetMs: request.budgetMs,
-          // On a real clock a timer may fire a little early; the scrape still took its full server time.
-          durationMs: Math.max(plan.serverMs, clock.now() - startedAtMs),
-          costCredits: plan.costCredits,
-          upstreamStatus: plan.upstreamStatus,
-          content: renderServedContent({ url: request.params.url, products: world.products, errorCode: plan.errorCode, hasPrice: plan.hasPrice, upstreamStatus: plan.upstreamStatus }),
-          internalRetries: plan.internalAttempts - 1,
-          error: plan.errorCode === null ? null : renderErrorObject(plan.errorCode, id),
-          echo: request,
-          startedAtMs,
-        });
-        return { status, headers, body };
-      },
-    };
+    },
+    finish: (scrape, clientGone) => {
+      const { plan, request, correlationId, startedAtMs } = scrape;
+      const id = nextId();
+      stats.creditsUsed += plan.costCredits;
+      stats.creditsRemaining -= plan.costCredits;
+      if (clientGone) stats.zombiesEnded += 1;
+      const headers = accountingHeaders(plan.costCredits, id);
+      headers['x-scrapfly-response-time'] = (plan.serverMs / 1000).toFixed(6);
+      scrape.release();
+      running -= 1;
+      if (running === 0 && idleWaiters.length > 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+      const status = plan.errorCode === null ? 200 : (renderErrorObject(plan.errorCode, id)['http_code'] as number);
+      countResponse(status);
+      events.emit({ type: 'mock.end', atMs: clock.now(), correlationId, status, errorCode: plan.errorCode, costCredits: plan.costCredits, concurrency: stats.inFlight, clientGone });
+      if (plan.errorCode !== null) Object.assign(headers, rejectHeaders(plan.errorCode, id));
+      const body = renderScrapeEnvelope({
+        params: request.params,
+        uuid: id,
+        budgetMs: request.budgetMs,
+        // On a real clock a timer may fire a little early; the scrape still took its full server time.
+        durationMs: Math.max(plan.serverMs, clock.now() - startedAtMs),
+        costCredits: plan.costCredits,
+        upstreamStatus: plan.upstreamStatus,
+        content: renderServedContent({ url: request.params.url, products: world.products, errorCode: plan.errorCode, hasPrice: plan.hasPrice, upstreamStatus: plan.upstreamStatus }),
+        internalRetries: plan.internalAttempts - 1,
+        error: plan.errorCode === null ? null : renderErrorObject(plan.errorCode, id),
+        echo: request,
+        startedAtMs,
+      });
+      return { status, headers, body };
+    },
   };
 
   const account = (search: string): MockReception => {
@@ -293,4 +287,58 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
     stats: () => ({ ...stats, rejected: { ...stats.rejected }, responses: { ...stats.responses } }),
     whenIdle: () => (running === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
   };
+}
+
+/** What an accepted scrape needs from its core: the slot and the answer. */
+interface ScrapeLedger {
+  releasesOnDisconnect: boolean;
+  /** Frees one account slot. */
+  release(): void;
+  /** Charges the scrape and renders its answer (the scrape has already released its slot). */
+  finish(scrape: AcceptedScrape, clientGone: boolean): MockResponse;
+}
+
+/**
+ * A scrape the core accepted: it holds an account slot (and its domain's throttle) until it ends,
+ * or until the client leaves when the world frees slots on disconnect. One object per scrape
+ * rather than a closure per operation: a large simulation keeps a thousand of them in flight.
+ */
+class AcceptedScrape {
+  readonly kind = 'scrape';
+  #holding = true;
+
+  constructor(
+    private readonly ledger: ScrapeLedger,
+    readonly request: ScrapeRequest,
+    readonly plan: ScrapePlan,
+    readonly correlationId: string,
+    readonly startedAtMs: number,
+    private readonly releaseThrottle: (() => void) | null,
+  ) {}
+
+  get serverMs(): number {
+    return this.plan.serverMs;
+  }
+
+  get releasesOnDisconnect(): boolean {
+    return this.ledger.releasesOnDisconnect;
+  }
+
+  /** Called when the client disconnects before the answer. */
+  disconnect(): void {
+    if (this.ledger.releasesOnDisconnect) this.release();
+  }
+
+  /** Frees the slot and the throttle once. */
+  release(): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    this.ledger.release();
+    this.releaseThrottle?.();
+  }
+
+  /** Called once when `serverMs` has passed: releases the slot, charges credits, returns the answer. */
+  finish(clientGone: boolean): MockResponse {
+    return this.ledger.finish(this, clientGone);
+  }
 }

@@ -44,26 +44,37 @@ export function createBehaviourResolver(options: { world: WorldSpec; originMs: n
   const cache = new Map<string, CompiledBehaviour>();
   const waves = world.waves.map((wave, index) => ({ wave, index, fromMs: originMs + wave.startMs, toMs: originMs + wave.startMs + wave.durationMs }));
 
-  return ({ domain, level, atMs }) => {
-    let active = '';
-    const activeWaves: WaveSpec[] = [];
-    for (const w of waves) {
-      if (atMs >= w.fromMs && atMs < w.toMs && (w.wave.domain === null || w.wave.domain === domain) && (w.wave.levels.length === 0 || w.wave.levels.includes(level))) {
-        active += `+${w.index}`;
-        activeWaves.push(w.wave);
-      }
-    }
-    const key = `${domain}|${level}${active}`;
-    let compiled = cache.get(key);
-    if (!compiled) {
-      const layers: (BehaviourSpec | undefined)[] = [
+  const compile = (domain: string, level: FeatureLevel, activeWaves: readonly WaveSpec[]): CompiledBehaviour =>
+    compileBehaviour(
+      mergeBehaviour([
         world.behaviour.default,
         world.behaviour[level],
         world.domains[domain]?.default,
         world.domains[domain]?.[level],
         ...activeWaves.map((w) => w.behaviour),
-      ];
-      compiled = compileBehaviour(mergeBehaviour(layers));
+      ]),
+    );
+  // Outside waves (most requests of most worlds) a lookup builds no key string.
+  const calm = new Map<string, Partial<Record<FeatureLevel, CompiledBehaviour>>>();
+
+  return ({ domain, level, atMs }) => {
+    let active = '';
+    let activeWaves: WaveSpec[] | null = null;
+    for (const w of waves) {
+      if (atMs >= w.fromMs && atMs < w.toMs && (w.wave.domain === null || w.wave.domain === domain) && (w.wave.levels.length === 0 || w.wave.levels.includes(level))) {
+        active += `+${w.index}`;
+        (activeWaves ??= []).push(w.wave);
+      }
+    }
+    if (activeWaves === null) {
+      let byLevel = calm.get(domain);
+      if (!byLevel) calm.set(domain, (byLevel = {}));
+      return (byLevel[level] ??= compile(domain, level, []));
+    }
+    const key = `${domain}|${level}${active}`;
+    let compiled = cache.get(key);
+    if (!compiled) {
+      compiled = compile(domain, level, activeWaves);
       cache.set(key, compiled);
     }
     return compiled;

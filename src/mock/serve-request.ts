@@ -8,40 +8,76 @@
  */
 import type { Clock } from '../ports.js';
 import type { MockResponse } from './envelopes.js';
-import type { MockCore } from './mock-core.js';
+import type { MockCore, MockReception } from './mock-core.js';
 
-/**
- * Resolves with the response (passed through `wrap`, which faces use to build their own response
- * object without another promise hop), or rejects with `signal.reason` when the client aborted.
- */
-export function serveMockRequest<T = MockResponse>(options: {
+export interface ServeMockRequestOptions<T> {
   core: MockCore;
   clock: Clock;
   method: string;
   url: string;
   signal?: AbortSignal;
+  /** Builds the face's own response object from the mock's (default: the mock's as is). */
   wrap?: (response: MockResponse) => T;
-}): Promise<T> {
+  /**
+   * Lets the request cross a zero-millisecond network hop (one clock step) before it reaches the
+   * core; a request aborted before the hop never arrives. See `withInProcessHop`.
+   */
+  hop?: boolean;
+}
+
+/**
+ * Resolves with the response (passed through `wrap`, which faces use to build their own response
+ * object without another promise hop), or rejects with `signal.reason` when the client aborted.
+ */
+export function serveMockRequest<T = MockResponse>(options: ServeMockRequestOptions<T>): Promise<T> {
   const { signal } = options;
-  const wrap = options.wrap ?? ((response: MockResponse) => response as unknown as T);
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const reception = options.core.receive({ method: options.method, url: options.url });
-  if (reception.kind === 'response') return Promise.resolve(wrap(reception.response));
   return new Promise<T>((resolve, reject) => {
-    let onAbort: (() => void) | null = null;
-    if (signal && reception.releasesOnDisconnect) {
-      onAbort = () => {
-        reception.disconnect();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    }
-    options.clock.schedule(reception.serverMs, () => {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-      const gone = signal?.aborted === true;
-      const response = reception.finish(gone);
-      if (gone) reject(signal?.reason);
-      else resolve(wrap(response));
-    });
+    const pending = new PendingRequest(options, resolve, reject);
+    if (options.hop) options.clock.schedule(0, () => pending.arrive());
+    else pending.arrive();
   });
+}
+
+/** One request between its arrival and its answer: one object instead of a closure per step. */
+class PendingRequest<T> {
+  #reception: MockReception | null = null;
+  #onAbort: (() => void) | null = null;
+
+  constructor(
+    private readonly options: ServeMockRequestOptions<T>,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  arrive(): void {
+    const { options } = this;
+    const { signal } = options;
+    if (signal?.aborted) return this.reject(signal.reason);
+    const reception = options.core.receive({ method: options.method, url: options.url });
+    if (reception.kind === 'response') return this.resolve(this.#wrap(reception.response));
+    this.#reception = reception;
+    if (signal && reception.releasesOnDisconnect) {
+      this.#onAbort = () => {
+        reception.disconnect();
+        this.reject(signal.reason);
+      };
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+    options.clock.schedule(reception.serverMs, () => this.answer());
+  }
+
+  answer(): void {
+    const { signal } = this.options;
+    const reception = this.#reception as Extract<MockReception, { kind: 'scrape' }>;
+    if (this.#onAbort) signal?.removeEventListener('abort', this.#onAbort);
+    const gone = signal?.aborted === true;
+    const response = reception.finish(gone);
+    if (gone) this.reject(signal?.reason);
+    else this.resolve(this.#wrap(response));
+  }
+
+  #wrap(response: MockResponse): T {
+    return this.options.wrap ? this.options.wrap(response) : (response as unknown as T);
+  }
 }

@@ -12,30 +12,48 @@ export function createSeededRandom(seed: string | number): Random {
 }
 
 function createFromPath(path: string): Random {
-  const state = hashString(path);
-  let a = state[0];
-  let b = state[1];
-  let c = state[2];
-  let d = state[3];
-  const next = (): number => {
-    a |= 0;
-    b |= 0;
-    c |= 0;
-    d |= 0;
+  return new Sfc32Random(path);
+}
+
+/**
+ * sfc32 over a state hashed from the stream's path. A class rather than a closure: the mock forks
+ * a stream per request, and an instance is one small object where closures would be three.
+ */
+class Sfc32Random implements Random {
+  readonly #path: string;
+  #a: number;
+  #b: number;
+  #c: number;
+  #d: number;
+
+  constructor(path: string) {
+    this.#path = path;
+    const state = hashString(path);
+    this.#a = state[0];
+    this.#b = state[1];
+    this.#c = state[2];
+    this.#d = state[3];
+    // sfc32 needs a few rounds to mix a fresh state.
+    for (let i = 0; i < 12; i++) this.next();
+  }
+
+  next(): number {
+    const a = this.#a | 0;
+    const b = this.#b | 0;
+    const c = this.#c | 0;
+    const d = this.#d | 0;
     const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+    this.#d = (d + 1) | 0;
+    this.#a = b ^ (b >>> 9);
+    const c2 = (c << 21) | (c >>> 11);
+    this.#b = (c + (c << 3)) | 0;
+    this.#c = (c2 + t) | 0;
     return (t >>> 0) / 4294967296;
-  };
-  // sfc32 needs a few rounds to mix a fresh state.
-  for (let i = 0; i < 12; i++) next();
-  return {
-    next,
-    fork: (key) => createFromPath(`${path}/${key}`),
-  };
+  }
+
+  fork(key: string | number): Random {
+    return new Sfc32Random(`${this.#path}/${key}`);
+  }
 }
 
 /** cyrb128: a fast 128-bit non-cryptographic string hash, as four 32-bit words. */

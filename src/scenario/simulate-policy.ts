@@ -64,9 +64,9 @@ export async function simulatePolicy(options: {
   const events = sinks.length === 1 ? (sinks[0] as EventSink) : createFanOutSink(sinks);
   const random = createSeededRandom(seed);
   const core = createMockCore({ world: scenario.world, clock, random: random.fork('mock'), events, originMs: scenario.startMs });
-  const faceTransport: Transport =
-    face === 'msw' ? createMswTransport({ handlers: createMswHandlers({ core, clock }) }) : createDirectTransport({ core, clock });
-  const transport = withInProcessHop({ clock, face: faceTransport });
+  // Both faces put the same zero-delay network hop in front of the core (the direct face builds it in).
+  const transport: Transport =
+    face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswHandlers({ core, clock }) }) }) : createDirectTransport({ core, clock, hop: true });
   const result = await clock.run(async () => {
     const batch = await runBatch({
       items: scenario.items,
