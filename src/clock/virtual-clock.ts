@@ -48,7 +48,8 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
   let fired = 0;
   // Zero-delay callbacks wait in a FIFO and run one per step before any timer of the current
   // time: the same order fake-timers would give them, without the cost of a timer each.
-  const immediate: Array<{ callback: () => void; cancelled: boolean }> = [];
+  // A taken slot is cleared at once, so callbacks that already ran are not kept alive.
+  const immediate: Array<{ callback: () => void; cancelled: boolean } | null> = [];
   let immediateHead = 0;
 
   const schedule = (ms: number, callback: () => void): CancelTimer => {
@@ -66,7 +67,8 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
   /** Runs the next zero-delay callback; false when there is none. */
   const runImmediate = (): boolean => {
     while (immediateHead < immediate.length) {
-      const task = immediate[immediateHead++] as { callback: () => void; cancelled: boolean };
+      const task = immediate[immediateHead] as { callback: () => void; cancelled: boolean };
+      immediate[immediateHead++] = null;
       if (immediateHead > 1024 && immediateHead * 2 > immediate.length) {
         immediate.splice(0, immediateHead);
         immediateHead = 0;
@@ -164,7 +166,7 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
     sleep,
     schedule,
     run,
-    pendingTimers: () => fake.countTimers() + immediate.slice(immediateHead).filter((t) => !t.cancelled).length,
+    pendingTimers: () => fake.countTimers() + immediate.slice(immediateHead).filter((t) => t !== null && !t.cancelled).length,
     firedTimers: () => fired,
   };
 }

@@ -44,4 +44,6 @@ export interface ItemState {
   random: Random | null;
   /** The signal the item's requests are sent with (its worker's). */
   signals: SignalHolder;
+  /** Called once when the item has its outcome (frees its worker). */
+  onEnd: ((state: ItemState) => void) | null;
 }

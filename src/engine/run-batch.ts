@@ -94,44 +94,55 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   for (let w = 0; w <= policy.workers; w++) workerSignals.push(new SignalHolder());
   const loop = policy.execution === 'blocking' ? createEventLoopLock() : null;
 
-  const processItem = async (index: number): Promise<ItemResult> => {
+  const startItem = (index: number, worker: number): ItemState => {
     const item = items[index]!;
+    const startMs = clock.now();
+    const state: ItemState = {
+      index,
+      item,
+      worker,
+      startMs,
+      attempts: 0,
+      calls: 0,
+      tier: 0,
+      cut: null,
+      onCut: null,
+      random: null,
+      signals: workerSignals[worker]!,
+      onEnd: null,
+    };
+    events.emit({ type: 'item.start', atMs: startMs, item: index, name: item.name, domain: item.domain, worker, queuedMs: startMs - ctx.startMs });
+    ctx.running.add(state);
+    return state;
+  };
+  const endItem = (state: ItemState) => {
+    ctx.running.delete(state);
+    loop?.release();
+    freeWorkers.push(state.worker);
+  };
+
+  // Not async: the pool awaits whatever this returns, and an item that runs adds no promise of its own.
+  const processItem = (index: number): ItemResult | Promise<ItemResult> => {
     if (ctx.batchCut !== null) return skip(ctx, index, ctx.batchCut);
-    if (ctx.openCircuits.has(item.domain)) return skip(ctx, index, 'circuit-open');
+    if (ctx.openCircuits.has(items[index]!.domain)) return skip(ctx, index, 'circuit-open');
+    if (loop) return processBlockingItem(index);
+    const state = startItem(index, freeWorkers.pop()!);
+    state.onEnd = endItem;
+    return runItem(ctx, state);
+  };
+
+  /** Under `blocking` execution an item first waits for the event loop. */
+  const processBlockingItem = async (index: number): Promise<ItemResult> => {
     const worker = freeWorkers.pop()!;
-    try {
-      if (loop) {
-        await loop.acquire();
-        if (ctx.batchCut !== null) {
-          loop.release();
-          return skip(ctx, index, ctx.batchCut);
-        }
-      }
-      const startMs = clock.now();
-      const state: ItemState = {
-        index,
-        item,
-        worker,
-        startMs,
-        attempts: 0,
-        calls: 0,
-        tier: 0,
-        cut: null,
-        onCut: null,
-        random: null,
-        signals: workerSignals[worker]!,
-      };
-      events.emit({ type: 'item.start', atMs: startMs, item: index, name: item.name, domain: item.domain, worker, queuedMs: startMs - ctx.startMs });
-      ctx.running.add(state);
-      try {
-        return await runItem(ctx, state);
-      } finally {
-        ctx.running.delete(state);
-        loop?.release();
-      }
-    } finally {
+    await loop!.acquire();
+    if (ctx.batchCut !== null) {
+      loop!.release();
       freeWorkers.push(worker);
+      return skip(ctx, index, ctx.batchCut);
     }
+    const state = startItem(index, worker);
+    state.onEnd = endItem;
+    return runItem(ctx, state);
   };
 
   let results: ItemResult[];
@@ -160,7 +171,7 @@ function runInOrder(options: {
   count: number;
   limit: LimitFunction;
   lookahead: number;
-  run: (index: number) => Promise<ItemResult>;
+  run: (index: number) => ItemResult | Promise<ItemResult>;
 }): Promise<ItemResult[]> {
   const { count, limit, run } = options;
   const results = new Array<ItemResult>(count);

@@ -58,6 +58,7 @@ export async function runItem(ctx: BatchContext, state: ItemState): Promise<Item
   } finally {
     cancelDeadline?.();
     state.onCut = null;
+    state.onEnd?.(state);
   }
 }
 
