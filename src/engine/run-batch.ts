@@ -155,7 +155,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   const endMs = results.reduce((max, r) => Math.max(max, r.endMs), ctx.startMs);
   const counts = countOutcomes(results);
   events.emit({ type: 'batch.end', atMs: clock.now(), makespanMs: endMs - ctx.startMs, ...counts });
-  while (ctx.zombies.size > 0) await Promise.all([...ctx.zombies].map((call) => call.result));
+  while (ctx.zombies.size > 0) await Promise.all([...ctx.zombies].map((call) => call.finished));
 
   const result: BatchResult = { batchId: options.batchId, policy: policy.name, startMs: ctx.startMs, endMs, makespanMs: endMs - ctx.startMs, items: results, counts };
   if (ctx.batchCut === 'cancelled') throw new BatchCancelledError(result);

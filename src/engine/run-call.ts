@@ -1,14 +1,15 @@
 /**
  * One client call: what a single `client.scrape(config)` does inside the client library. Each
  * request has the read timeout (the request is closed when it fires); the library retries the
- * failures its spec names, with backoff, up to `maxTries` requests. A call can be aborted (the
- * request in flight is cancelled) or abandoned (nobody waits for it any more, but it runs on,
- * retries included, as a zombie whose events say so).
+ * failures its spec names, with backoff, up to `maxTries` requests. The policy's call timeout and
+ * the item's cuts end the wait for a call with the policy's semantics: `abort` cancels the request
+ * in flight, `abandon` stops waiting but lets the call run on, retries included, as a zombie whose
+ * events say so.
  */
 import type { AttemptResult, CutReason } from '../events/batch-event.js';
 import { formatCorrelationId } from '../events/batch-event.js';
 import { CancelledError, ClientTimeoutError } from '../errors.js';
-import type { Random } from '../ports.js';
+import type { CancelTimer, Random } from '../ports.js';
 import type { ScrapeOutcome } from '../scrapfly/scrape-outcome.js';
 import { recommendedReadTimeoutMs } from '../scrapfly/timeout-rules.js';
 import { computeBackoffMs } from './backoff.js';
@@ -41,170 +42,291 @@ export function resolveReadTimeoutMs(ctx: BatchContext, tier: TierSpec): number 
   return setting;
 }
 
-/** A call in progress. `result` never rejects except on a bug. */
+/**
+ * A call in progress. `result` never rejects except on a bug.
+ *
+ * A state machine rather than an async function: between its requests a call waits on the clock
+ * or the transport, and a thousand calls in flight would each keep a suspended frame alive. Each
+ * step (an answer, a read timeout, an abort, the end of a backoff) runs at the moment it happens.
+ */
 export class CallRun {
-  readonly result: Promise<AttemptOutcome>;
+  /**
+   * What the item waits for: the call's outcome, or a cut the moment its timeout passes or the
+   * item is cut (under `abandon` the call then runs on as a zombie; see `finished`).
+   */
+  readonly outcome: Promise<AttemptOutcome>;
+  #resolveOutcome!: (outcome: AttemptOutcome) => void;
+  #rejectOutcome!: (error: unknown) => void;
+  /** True while the item waits for this call. */
+  #waited = true;
+  #cancelCallTimeout: CancelTimer | null = null;
   #abandoned = false;
+  #finished: Promise<void> | null = null;
+  #resolveFinished: (() => void) | null = null;
+  #rejectFinished: ((error: unknown) => void) | null = null;
   #abortReason: CutReason | null = null;
-  /** The attempt in flight, or 0. */
-  #attempt = 0;
+  /** The request in flight, or null. */
+  #inFlight: Attempt | null = null;
   #lastAttempt = 0;
-  #stopWaiting: ((reason: unknown) => void) | null = null;
-  #backoff: AbortController | null = null;
+  #tryNumber = 0;
+  #cancelBackoff: CancelTimer | null = null;
   #signals: SignalHolder;
   #random: Random | null = null;
 
   constructor(
-    private readonly ctx: BatchContext,
-    private readonly state: ItemState,
-    private readonly tier: TierSpec,
-    private readonly tierNumber: number,
-    private readonly call: number,
+    readonly ctx: BatchContext,
+    readonly state: ItemState,
+    readonly tier: TierSpec,
+    readonly tierNumber: number,
+    readonly call: number,
   ) {
     this.#signals = state.signals;
-    this.result = this.#run();
+    this.outcome = new Promise<AttemptOutcome>((resolve, reject) => {
+      this.#resolveOutcome = resolve;
+      this.#rejectOutcome = reject;
+    });
+    this.#startTry();
+    // Under blocking execution no timer can interrupt the call: the item checks after it returns.
+    if (ctx.policy.execution !== 'blocking') this.#watch();
+  }
+
+  /** Whether the call was abandoned (its events say zombie). */
+  get abandoned(): boolean {
+    return this.#abandoned;
+  }
+
+  /** Resolves when an abandoned call has really ended; at once for a call nobody abandoned. */
+  get finished(): Promise<void> {
+    return this.#finished ?? Promise.resolve();
+  }
+
+  /** The signal the next request goes out with. */
+  get signal(): AbortSignal {
+    return this.#signals.signal;
   }
 
   /** Cancels the request in flight (or the backoff) and ends the call as cut. */
   abort(reason: CutReason): void {
     if (this.#abortReason !== null) return;
     this.#abortReason = reason;
-    const cancel = new CancelledError(reason);
-    if (this.#stopWaiting) this.#abortRequest(cancel);
-    this.#backoff?.abort(cancel);
+    if (this.#inFlight) this.abortRequest(new CancelledError(reason));
+    if (this.#cancelBackoff) {
+      this.#cancelBackoff();
+      this.#cancelBackoff = null;
+      this.#end({ kind: 'cut', reason });
+    }
   }
 
-  /** Stops anyone waiting from caring; the call runs on and its events say zombie. */
-  abandon(reason: CutReason): void {
-    if (this.#abandoned) return;
+  /** Cancels the request in flight with `reason` (a read timeout or a cut) and stops waiting for it. */
+  abortRequest(reason: ClientTimeoutError | CancelledError): void {
+    this.#signals.abort(reason);
+    this.#inFlight?.stop(reason);
+  }
+
+  /** Arms the call timeout and takes the item's cuts while the item waits. */
+  #watch(): void {
+    const { ctx, state } = this;
+    state.onCut = (reason) => this.#cut(reason);
+    if (state.cut !== null) this.#cut(state.cut);
+    const timeoutMs = ctx.policy.callTimeoutMs;
+    if (timeoutMs !== null && this.#waited) {
+      this.#cancelCallTimeout = ctx.clock.schedule(timeoutMs, () => {
+        ctx.events.emit({ type: 'call.timeout', atMs: ctx.clock.now(), item: state.index, call: state.calls, semantics: ctx.policy.timeoutSemantics });
+        this.#cut('call-timeout');
+      });
+    }
+  }
+
+  /** The item stops waiting: under `abandon` the call runs on as a zombie, otherwise it is aborted. */
+  #cut(reason: CutReason): void {
+    if (!this.#waited) return;
+    if (this.ctx.policy.timeoutSemantics === 'abandon' && reason !== 'cancelled') this.#abandon(reason);
+    else this.abort(reason);
+  }
+
+  /** Nobody waits any more; the call runs on and its events say zombie; the batch waits for it. */
+  #abandon(reason: CutReason): void {
+    const { ctx } = this;
     this.#abandoned = true;
     // The zombie keeps the signal of its request; the worker goes on with a fresh one.
     this.#signals = this.#signals.handOver();
-    if (this.#attempt !== 0) {
-      this.ctx.events.emit({ type: 'attempt.abandon', atMs: this.ctx.clock.now(), item: this.state.index, attempt: this.#attempt, reason });
+    if (this.#inFlight) {
+      ctx.events.emit({ type: 'attempt.abandon', atMs: ctx.clock.now(), item: this.state.index, attempt: this.#inFlight.attempt, reason });
+    }
+    ctx.zombies.add(this);
+    this.#finished = new Promise<void>((resolve, reject) => {
+      this.#resolveFinished = resolve;
+      this.#rejectFinished = reject;
+    });
+    this.#stopWaiting();
+    this.#resolveOutcome({ kind: 'cut', reason });
+  }
+
+  #stopWaiting(): void {
+    this.#waited = false;
+    this.#cancelCallTimeout?.();
+    this.#cancelCallTimeout = null;
+    this.state.onCut = null;
+  }
+
+  /** The call ended: its outcome goes to the item, or (for a zombie) the batch stops waiting for it. */
+  #end(outcome: AttemptOutcome): void {
+    if (this.#waited) {
+      this.#stopWaiting();
+      this.#resolveOutcome(outcome);
+    } else if (this.#resolveFinished) {
+      this.ctx.zombies.delete(this);
+      this.#resolveFinished();
     }
   }
 
-  #abortRequest(reason: unknown): void {
-    this.#signals.abort(reason);
-    this.#stopWaiting?.(reason);
+  #startTry(): void {
+    if (this.#abortReason !== null) return this.#end({ kind: 'cut', reason: this.#abortReason });
+    this.#tryNumber += 1;
+    const attempt = new Attempt(this, this.#tryNumber);
+    this.#lastAttempt = attempt.attempt;
+    this.#inFlight = attempt;
+    attempt.send();
   }
 
-  async #run(): Promise<AttemptOutcome> {
-    const { ctx } = this;
-    const client = ctx.policy.client;
-    for (let tryNumber = 1; ; tryNumber++) {
-      if (this.#abortReason !== null) return { kind: 'cut', reason: this.#abortReason };
-      const outcome = await this.#attemptOnce(tryNumber);
-      if (outcome.kind !== 'failed') return outcome;
-      if (tryNumber >= client.maxTries || !matchesSelectors(client.retryOn, outcome.failure)) return outcome;
-      if (this.#abortReason !== null) return { kind: 'cut', reason: this.#abortReason };
+  /** The request in flight ended with `outcome`: retry it after a backoff, or end the call. */
+  attemptEnded(outcome: AttemptOutcome): void {
+    this.#inFlight = null;
+    try {
+      const { ctx } = this;
+      const client = ctx.policy.client;
+      if (outcome.kind !== 'failed') return this.#end(outcome);
+      if (this.#tryNumber >= client.maxTries || !matchesSelectors(client.retryOn, outcome.failure)) return this.#end(outcome);
+      if (this.#abortReason !== null) return this.#end({ kind: 'cut', reason: this.#abortReason });
       this.#random ??= ctx.random.fork(`i${this.state.index}.c${this.call}`);
-      const delayMs = computeBackoffMs(client.backoff, tryNumber - 1, this.#random);
+      const delayMs = computeBackoffMs(client.backoff, this.#tryNumber - 1, this.#random);
       emitBackoff(ctx, { item: this.state.index, attempt: this.#lastAttempt, failure: outcome.failure, delayMs, layer: 'client' });
-      this.#backoff = new AbortController();
-      try {
-        await ctx.clock.sleep(delayMs, this.#backoff.signal);
-      } catch (error) {
-        if (error instanceof CancelledError) return { kind: 'cut', reason: error.reason as CutReason };
-        throw error;
-      } finally {
-        this.#backoff = null;
-      }
+      if (!(delayMs > 0)) return this.#startTry();
+      this.#cancelBackoff = ctx.clock.schedule(delayMs, () => {
+        this.#cancelBackoff = null;
+        this.#startTry();
+      });
+    } catch (error) {
+      this.failed(error);
     }
   }
 
-  /** One request: read timeout, slow warning, events, price extraction. */
-  async #attemptOnce(tryNumber: number): Promise<AttemptOutcome> {
-    const { ctx, state, tier } = this;
+  /** A bug surfaced while running the call: whoever waits for it rejects with it. */
+  failed(error: unknown): void {
+    this.#inFlight = null;
+    if (this.#waited) {
+      this.#stopWaiting();
+      this.#rejectOutcome(error);
+    } else if (this.#rejectFinished) {
+      this.ctx.zombies.delete(this);
+      this.#rejectFinished(error);
+    }
+  }
+}
+
+/** One request of a call: read timeout, slow warning, events, price extraction. */
+class Attempt {
+  readonly attempt: number;
+  readonly startMs: number;
+  readonly readTimeoutMs: number | null;
+  #ended = false;
+  #cancelRead: CancelTimer | null = null;
+  #cancelSlow: CancelTimer | null = null;
+
+  constructor(
+    private readonly run: CallRun,
+    private readonly tryNumber: number,
+  ) {
+    const { ctx, state, tier } = run;
+    this.attempt = ++state.attempts;
+    this.readTimeoutMs = resolveReadTimeoutMs(ctx, tier);
+    this.startMs = ctx.clock.now();
+  }
+
+  /** Emits `attempt.start`, arms the timers and sends the request. */
+  send(): void {
+    const { run, attempt, readTimeoutMs } = this;
+    const { ctx, state, tier } = run;
     const { clock, events } = ctx;
-    const attempt = ++state.attempts;
-    this.#attempt = attempt;
-    this.#lastAttempt = attempt;
-    const readTimeoutMs = resolveReadTimeoutMs(ctx, tier);
-    const startMs = clock.now();
     events.emit({
       type: 'attempt.start',
-      atMs: startMs,
+      atMs: this.startMs,
       item: state.index,
       worker: state.worker,
       attempt,
-      tier: this.tierNumber,
+      tier: run.tierNumber,
       tierName: tier.name,
-      call: this.call,
-      try: tryNumber,
+      call: run.call,
+      try: this.tryNumber,
       retry: tier.retry,
       timeoutMs: tier.timeoutMs,
       readTimeoutMs,
-      zombie: this.#abandoned,
+      zombie: run.abandoned,
     });
-    const cancelRead = readTimeoutMs === null ? null : clock.schedule(readTimeoutMs, () => this.#abortRequest(new ClientTimeoutError(readTimeoutMs)));
+    if (readTimeoutMs !== null) this.#cancelRead = clock.schedule(readTimeoutMs, () => run.abortRequest(new ClientTimeoutError(readTimeoutMs)));
     const slowMs = ctx.policy.slowRequestMs;
-    const cancelSlow =
-      slowMs === null ? null : clock.schedule(slowMs, () => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs }));
-    const end = (result: AttemptResult, fields: AttemptEndFields) => {
-      events.emit({
-        type: 'attempt.end',
-        atMs: clock.now(),
-        item: state.index,
-        attempt,
-        result,
-        status: fields.status,
-        errorCode: fields.errorCode,
-        errorClass: fields.failure?.errorClass ?? null,
-        retryable: fields.failure?.retryable ?? null,
-        costCredits: fields.costCredits,
-        durationMs: clock.now() - startMs,
-        zombie: this.#abandoned,
-        accountConcurrency: fields.accountConcurrency,
-      });
-      if (result !== 'cut') noteTimeoutStreak(ctx, state.item.domain, fields.failure?.errorClass ?? null);
-    };
+    if (slowMs !== null) this.#cancelSlow = clock.schedule(slowMs, () => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs }));
+    ctx.client
+      .scrape(
+        {
+          url: state.item.url,
+          renderJs: tier.renderJs,
+          asp: tier.asp,
+          proxyPool: tier.proxyPool,
+          country: tier.country,
+          retry: tier.retry,
+          timeoutMs: tier.timeoutMs,
+          costBudget: tier.costBudget,
+          correlationId: formatCorrelationId({ item: state.index, attempt }),
+        },
+        { signal: run.signal },
+      )
+      .then(
+        (outcome) => this.#answered(outcome),
+        (error: unknown) => this.stop(error),
+      );
+  }
 
-    let outcome: ScrapeOutcome;
-    try {
-      const signal = this.#signals.signal;
-      outcome = await new Promise<ScrapeOutcome>((resolve, reject) => {
-        // The attempt stops waiting the moment it aborts, whenever the transport gets round to
-        // rejecting: no abort listener per request.
-        this.#stopWaiting = reject;
-        ctx.client
-          .scrape(
-            {
-              url: state.item.url,
-              renderJs: tier.renderJs,
-              asp: tier.asp,
-              proxyPool: tier.proxyPool,
-              country: tier.country,
-              retry: tier.retry,
-              timeoutMs: tier.timeoutMs,
-              costBudget: tier.costBudget,
-              correlationId: formatCorrelationId({ item: state.index, attempt }),
-            },
-            { signal },
-          )
-          .then(resolve, reject);
-      });
-    } catch (error) {
-      if (error instanceof ClientTimeoutError) {
-        const failure: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
-        end('read-timeout', { ...NO_RESPONSE, failure });
-        return { kind: 'failed', failure };
-      }
-      if (error instanceof CancelledError) {
-        end('cut', NO_RESPONSE);
-        return { kind: 'cut', reason: error.reason as CutReason };
-      }
-      throw error;
-    } finally {
-      this.#stopWaiting = null;
-      this.#attempt = 0;
-      cancelRead?.();
-      cancelSlow?.();
+  /**
+   * Stops waiting: a read timeout or a cut, at the moment it happens, or the transport's own
+   * rejection. Whatever the transport does later is ignored.
+   */
+  stop(error: unknown): void {
+    if (!this.#begin()) return;
+    if (error instanceof ClientTimeoutError) {
+      const failure: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
+      this.#end('read-timeout', { ...NO_RESPONSE, failure });
+      return this.run.attemptEnded({ kind: 'failed', failure });
     }
+    if (error instanceof CancelledError) {
+      this.#end('cut', NO_RESPONSE);
+      return this.run.attemptEnded({ kind: 'cut', reason: error.reason as CutReason });
+    }
+    this.run.failed(error);
+  }
 
+  #answered(outcome: ScrapeOutcome): void {
+    if (!this.#begin()) return;
+    try {
+      this.run.attemptEnded(this.#judge(outcome));
+    } catch (error) {
+      this.run.failed(error);
+    }
+  }
+
+  /** Marks the attempt ended once and clears its timers; false when it had already ended. */
+  #begin(): boolean {
+    if (this.#ended) return false;
+    this.#ended = true;
+    this.#cancelRead?.();
+    this.#cancelSlow?.();
+    return true;
+  }
+
+  /** The outcome of an answered request: an API or network error, a page without price, a price. */
+  #judge(outcome: ScrapeOutcome): AttemptOutcome {
     const fields: AttemptEndFields = {
-      status: outcome.ok ? outcome.httpStatus : outcome.httpStatus,
+      status: outcome.httpStatus,
       errorCode: outcome.ok ? null : outcome.code,
       failure: null,
       costCredits: outcome.costCredits,
@@ -212,17 +334,39 @@ export class CallRun {
     };
     if (!outcome.ok) {
       fields.failure = { errorClass: outcome.errorClass, errorCode: outcome.code, retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs };
-      end(outcome.errorClass === 'network' ? 'network-error' : 'api-error', fields);
+      this.#end(outcome.errorClass === 'network' ? 'network-error' : 'api-error', fields);
       return { kind: 'failed', failure: fields.failure };
     }
-    const found = ctx.extractPrice(outcome.content, { url: state.item.url, domain: state.item.domain });
+    const { item } = this.run.state;
+    const found = this.run.ctx.extractPrice(outcome.content, { url: item.url, domain: item.domain });
     if (!found) {
       fields.failure = { errorClass: 'no-price', errorCode: null, retryable: false, retryAfterMs: null };
-      end('ok', fields);
+      this.#end('ok', fields);
       return { kind: 'failed', failure: fields.failure };
     }
-    end('ok', fields);
+    this.#end('ok', fields);
     return { kind: 'priced', price: found.price, currency: found.currency };
+  }
+
+  #end(result: AttemptResult, fields: AttemptEndFields): void {
+    const { ctx, state } = this.run;
+    const { clock } = ctx;
+    ctx.events.emit({
+      type: 'attempt.end',
+      atMs: clock.now(),
+      item: state.index,
+      attempt: this.attempt,
+      result,
+      status: fields.status,
+      errorCode: fields.errorCode,
+      errorClass: fields.failure?.errorClass ?? null,
+      retryable: fields.failure?.retryable ?? null,
+      costCredits: fields.costCredits,
+      durationMs: clock.now() - this.startMs,
+      zombie: this.run.abandoned,
+      accountConcurrency: fields.accountConcurrency,
+    });
+    if (result !== 'cut') noteTimeoutStreak(ctx, state.item.domain, fields.failure?.errorClass ?? null);
   }
 }
 

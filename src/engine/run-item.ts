@@ -92,52 +92,20 @@ function checkCut(ctx: BatchContext, state: ItemState): CutReason | null {
 }
 
 /**
- * Waits for a call, racing the call timeout and any cut of the item. Under `abort` the call is
- * cancelled and awaited; under `abandon` it is left running as a zombie the batch waits for.
+ * Waits for a call: its outcome, or the cut its timeout or the item's cut makes (CallRun races
+ * them). Under `blocking` execution a timer cannot fire while the call blocks the loop, so a call
+ * timeout lands once the call returns.
  */
 function waitForCall(ctx: BatchContext, state: ItemState, call: CallRun): Promise<AttemptOutcome> {
   const { policy, clock } = ctx;
-  if (policy.execution === 'blocking') {
-    const startMs = clock.now();
-    return call.result.then((outcome) => {
-      // A timer could not fire while the call blocked the loop: the timeout lands after it returns.
-      if (policy.callTimeoutMs !== null && clock.now() - startMs > policy.callTimeoutMs) {
-        ctx.events.emit({ type: 'call.timeout', atMs: clock.now(), item: state.index, call: state.calls, semantics: policy.timeoutSemantics });
-        return { kind: 'cut', reason: 'call-timeout' };
-      }
-      return outcome;
-    });
-  }
-  return new Promise<AttemptOutcome>((resolve) => {
-    let settled = false;
-    let cancelTimer: (() => void) | null = null;
-    const settle = (outcome: AttemptOutcome) => {
-      if (settled) return;
-      settled = true;
-      cancelTimer?.();
-      state.onCut = null;
-      resolve(outcome);
-    };
-    const onCut = (reason: CutReason) => {
-      if (settled) return;
-      if (policy.timeoutSemantics === 'abandon' && reason !== 'cancelled') {
-        call.abandon(reason);
-        ctx.zombies.add(call);
-        void call.result.then(() => ctx.zombies.delete(call));
-        settle({ kind: 'cut', reason });
-      } else {
-        call.abort(reason);
-      }
-    };
-    void call.result.then(settle);
-    state.onCut = onCut;
-    if (state.cut !== null) onCut(state.cut);
-    if (policy.callTimeoutMs !== null && !settled) {
-      cancelTimer = clock.schedule(policy.callTimeoutMs, () => {
-        ctx.events.emit({ type: 'call.timeout', atMs: clock.now(), item: state.index, call: state.calls, semantics: policy.timeoutSemantics });
-        onCut('call-timeout');
-      });
+  if (policy.execution !== 'blocking') return call.outcome;
+  const startMs = clock.now();
+  return call.outcome.then((outcome) => {
+    if (policy.callTimeoutMs !== null && clock.now() - startMs > policy.callTimeoutMs) {
+      ctx.events.emit({ type: 'call.timeout', atMs: clock.now(), item: state.index, call: state.calls, semantics: policy.timeoutSemantics });
+      return { kind: 'cut', reason: 'call-timeout' };
     }
+    return outcome;
   });
 }
 
