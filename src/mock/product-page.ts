@@ -6,8 +6,8 @@ import { createSeededRandom } from '../random/seeded-random.js';
 import type { ProductSpec } from './world-spec.js';
 
 /** The product behind a URL: the listed one, or a name and price derived from the URL itself. */
-export function productForUrl(url: string, products: Record<string, ProductSpec>): ProductSpec {
-  const listed = products[url];
+export function productForUrl(url: string, products: ReadonlyMap<string, ProductSpec>): ProductSpec {
+  const listed = products.get(url);
   if (listed) return listed;
   const random = createSeededRandom(`price:${url}`);
   const dollars = 199 + Math.floor(random.next() * 9800);
@@ -51,7 +51,7 @@ export function renderUpstreamErrorPage(status: number): string {
  * The `result.content` of a finished scrape: the product page (with or without its price), the
  * target's error page for an upstream error, or nothing for a Scrapfly error.
  */
-export function renderServedContent(options: { url: string; products: Record<string, ProductSpec>; errorCode: string | null; hasPrice: boolean; upstreamStatus: number }): string {
+export function renderServedContent(options: { url: string; products: ReadonlyMap<string, ProductSpec>; errorCode: string | null; hasPrice: boolean; upstreamStatus: number }): string {
   if (options.errorCode === null) {
     const product = productForUrl(options.url, options.products);
     return options.hasPrice ? renderProductPage(product) : renderShellPage(product);

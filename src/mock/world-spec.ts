@@ -123,5 +123,5 @@ export interface WorldSpec {
   throttlers?: Record<string, ThrottlerSpec>;
   options: MockOptions;
   /** Products by target URL; a URL not listed gets a price derived from the URL. */
-  products: Record<string, ProductSpec>;
+  products: ReadonlyMap<string, ProductSpec>;
 }

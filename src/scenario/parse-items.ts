@@ -11,14 +11,16 @@ import { join, type FieldReader } from './field-reader.js';
 export interface ParsedItems {
   items: BatchItem[];
   /** The product behind every item, by URL: the listed price, or one derived from the URL. */
-  products: Record<string, ProductSpec>;
+  products: Map<string, ProductSpec>;
 }
 
 export function parseItems(reader: FieldReader, value: unknown, path: string): ParsedItems {
   const obj = reader.object(value, path);
   reader.knownKeys(obj, ['list', 'count', 'domains'], path);
   const items: BatchItem[] = [];
-  const products: Record<string, ProductSpec> = {};
+  // A Map, not an object: the mock looks a product up per response, and a dictionary-mode object
+  // would internalise every request's URL string to do it.
+  const products = new Map<string, ProductSpec>();
   const seenUrls = new Map<string, number>();
   if (obj['list'] !== undefined) {
     reader.array(obj['list'], join(path, 'list')).forEach((entry, i) => {
@@ -39,11 +41,11 @@ export function parseItems(reader: FieldReader, value: unknown, path: string): P
       seenUrls.set(url, i);
       items.push({ name, url, domain: host.replace(/^www\./, '') });
       if (e['price'] !== undefined) {
-        products[url] = {
+        products.set(url, {
           name,
           price: reader.number(e['price'], join(ipath, 'price'), { min: 0 }),
           currency: e['currency'] === undefined ? 'USD' : reader.string(e['currency'], join(ipath, 'currency')),
-        };
+        });
       }
     });
   }
@@ -68,7 +70,8 @@ export function parseItems(reader: FieldReader, value: unknown, path: string): P
     }
   }
   if (items.length === 0) reader.fail(path, 'must hold at least one item (a list or a count)');
-  for (const item of items) products[item.url] ??= { ...productForUrl(item.url, {}), name: item.name };
+  const none = new Map<string, ProductSpec>();
+  for (const item of items) if (!products.has(item.url)) products.set(item.url, { ...productForUrl(item.url, none), name: item.name });
   return { items, products };
 }
 

@@ -62,6 +62,6 @@ describe('incident 2025-08-06', () => {
     expect(hydra.outcome).toBe('priced');
     expect(hydra.price).toBe(5199.99);
     expect(hydra.currency).toBe('USD');
-    for (const item of run.result.items) if (item.outcome === 'priced') expect(item.price).toBe(scenario.world.products[item.url]!.price);
+    for (const item of run.result.items) if (item.outcome === 'priced') expect(item.price).toBe(scenario.world.products.get(item.url)!.price);
   });
 });
