@@ -42,21 +42,22 @@ export function resolveReadTimeoutMs(ctx: BatchContext, tier: TierSpec): number 
   return setting;
 }
 
+/** Who waits for a call: told once, the moment the wait ends. */
+export interface CallWaiter {
+  /** The call ended with `outcome`, or (under `abandon`) the wait was cut and the call runs on. */
+  callEnded(call: CallRun, outcome: AttemptOutcome): void;
+  /** A bug surfaced while running the call. */
+  callFailed(call: CallRun, error: unknown): void;
+}
+
 /**
- * A call in progress. `result` never rejects except on a bug.
+ * A call in progress; its waiter hears how it ended.
  *
  * A state machine rather than an async function: between its requests a call waits on the clock
  * or the transport, and a thousand calls in flight would each keep a suspended frame alive. Each
  * step (an answer, a read timeout, an abort, the end of a backoff) runs at the moment it happens.
  */
 export class CallRun {
-  /**
-   * What the item waits for: the call's outcome, or a cut the moment its timeout passes or the
-   * item is cut (under `abandon` the call then runs on as a zombie; see `finished`).
-   */
-  readonly outcome: Promise<AttemptOutcome>;
-  #resolveOutcome!: (outcome: AttemptOutcome) => void;
-  #rejectOutcome!: (error: unknown) => void;
   /** True while the item waits for this call. */
   #waited = true;
   #cancelCallTimeout: CancelTimer | null = null;
@@ -79,12 +80,13 @@ export class CallRun {
     readonly tier: TierSpec,
     readonly tierNumber: number,
     readonly call: number,
+    /**
+     * Hears the call's outcome, or a cut the moment the call timeout passes or the item is cut
+     * (under `abandon` the call then runs on as a zombie; see `finished`).
+     */
+    private readonly waiter: CallWaiter,
   ) {
     this.#signals = state.signals;
-    this.outcome = new Promise<AttemptOutcome>((resolve, reject) => {
-      this.#resolveOutcome = resolve;
-      this.#rejectOutcome = reject;
-    });
     this.#startTry();
     // Under blocking execution no timer can interrupt the call: the item checks after it returns.
     if (ctx.policy.execution !== 'blocking') this.#watch();
@@ -159,7 +161,7 @@ export class CallRun {
       this.#rejectFinished = reject;
     });
     this.#stopWaiting();
-    this.#resolveOutcome({ kind: 'cut', reason });
+    this.waiter.callEnded(this, { kind: 'cut', reason });
   }
 
   #stopWaiting(): void {
@@ -173,7 +175,7 @@ export class CallRun {
   #end(outcome: AttemptOutcome): void {
     if (this.#waited) {
       this.#stopWaiting();
-      this.#resolveOutcome(outcome);
+      this.waiter.callEnded(this, outcome);
     } else if (this.#resolveFinished) {
       this.ctx.zombies.delete(this);
       this.#resolveFinished();
@@ -216,7 +218,7 @@ export class CallRun {
     this.#inFlight = null;
     if (this.#waited) {
       this.#stopWaiting();
-      this.#rejectOutcome(error);
+      this.waiter.callFailed(this, error);
     } else if (this.#rejectFinished) {
       this.ctx.zombies.delete(this);
       this.#rejectFinished(error);

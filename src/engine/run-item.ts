@@ -6,63 +6,173 @@
  * running call returns, as a timer on a blocked event loop would.
  */
 import type { CutReason } from '../events/batch-event.js';
-import { CancelledError } from '../errors.js';
+import type { CancelTimer } from '../ports.js';
 import { computeBackoffMs } from './backoff.js';
 import type { BatchContext, ItemState } from './batch-context.js';
 import type { Failure, ItemResult } from './batch-types.js';
 import { matchesSelectors } from './error-selector.js';
-import { CallRun, emitBackoff, type AttemptOutcome } from './run-call.js';
+import { CallRun, emitBackoff, type AttemptOutcome, type CallWaiter } from './run-call.js';
 import { settleItem } from './settle-item.js';
 
 const CALL_TIMEOUT_FAILURE: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
 
-/** Runs the item to its outcome. Emits `item.end`; the caller emitted `item.start`. */
-export async function runItem(ctx: BatchContext, state: ItemState): Promise<ItemResult> {
-  const { policy, clock } = ctx;
-  const cancelDeadline =
-    policy.itemDeadlineMs === null || policy.execution === 'blocking'
-      ? null
-      : clock.schedule(policy.itemDeadlineMs, () => cutItem(state, 'item-deadline'));
-  try {
-    let last: Failure | null = null;
-    for (let t = 0; t < policy.tiers.length; t++) {
-      const tier = policy.tiers[t]!;
-      state.tier = t + 1;
-      for (let callInTier = 1; ; callInTier++) {
-        const cut = checkCut(ctx, state);
-        if (cut) return finish(ctx, state, cutOutcome(cut, last));
-        const call = new CallRun(ctx, state, tier, t + 1, ++state.calls);
-        const outcome = await waitForCall(ctx, state, call);
-        if (outcome.kind === 'priced') return finish(ctx, state, { outcome: 'priced', price: outcome.price, currency: outcome.currency, reason: null, errorCode: null });
-        if (outcome.kind === 'cut' && outcome.reason !== 'call-timeout') return finish(ctx, state, cutOutcome(outcome.reason, last));
-        const failure = outcome.kind === 'failed' ? outcome.failure : CALL_TIMEOUT_FAILURE;
-        last = failure;
-        if (callInTier < policy.retry.maxCalls && matchesSelectors(policy.retry.on, failure)) {
-          state.random ??= ctx.random.fork(`i${state.index}`);
-          let delayMs = computeBackoffMs(policy.retry.backoff, callInTier - 1, state.random);
-          if (policy.retry.respectRetryAfter && failure.retryAfterMs !== null) delayMs = Math.max(delayMs, failure.retryAfterMs);
-          emitBackoff(ctx, { item: state.index, attempt: state.attempts, failure, delayMs, layer: 'policy' });
-          const cutDuringWait = await sleepUnlessCut(ctx, state, delayMs);
-          if (cutDuringWait) return finish(ctx, state, cutOutcome(cutDuringWait, last));
-          continue;
-        }
-        if (t + 1 < policy.tiers.length && matchesSelectors(policy.escalateOn, failure)) {
-          ctx.events.emit({ type: 'tier.escalate', atMs: clock.now(), item: state.index, fromTier: t + 1, toTier: t + 2, errorClass: failure.errorClass, errorCode: failure.errorCode });
-          break;
-        }
-        return finish(ctx, state, { outcome: 'failed', price: null, currency: null, reason: failure.errorClass, errorCode: failure.errorCode });
-      }
-    }
-    // Unreachable with at least one tier: the last tier either prices, fails or is cut.
-    return finish(ctx, state, { outcome: 'failed', price: null, currency: null, reason: last?.errorClass ?? 'other', errorCode: last?.errorCode ?? null });
-  } finally {
-    cancelDeadline?.();
-    state.onCut = null;
-    state.onEnd?.(state);
-  }
+/**
+ * Runs the item to its outcome. Emits `item.end`; the caller emitted `item.start`. Rejects only on
+ * a bug. `state.onEnd` is called once the outcome is recorded, before the promise settles.
+ */
+export function runItem(ctx: BatchContext, state: ItemState): Promise<ItemResult> {
+  return new Promise<ItemResult>((resolve, reject) => new ItemRun(ctx, state, resolve, reject).start());
 }
 
 type Ending = Pick<ItemResult, 'outcome' | 'price' | 'currency' | 'reason' | 'errorCode'>;
+
+/**
+ * The ladder as a state machine: each step (a call's outcome, the end of a backoff, a cut) runs
+ * the moment it happens, so an item waiting on the network keeps no suspended frame alive.
+ */
+class ItemRun implements CallWaiter {
+  #tierIndex = 0;
+  #callInTier = 0;
+  #callStartMs = 0;
+  #last: Failure | null = null;
+  #cancelDeadline: CancelTimer | null = null;
+  #cancelBackoff: CancelTimer | null = null;
+  #done = false;
+
+  constructor(
+    private readonly ctx: BatchContext,
+    private readonly state: ItemState,
+    private readonly resolve: (result: ItemResult) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    const { policy, clock } = this.ctx;
+    const { state } = this;
+    if (policy.itemDeadlineMs !== null && policy.execution !== 'blocking') {
+      this.#cancelDeadline = clock.schedule(policy.itemDeadlineMs, () => cutItem(state, 'item-deadline'));
+    }
+    this.#guard(() => {
+      // Unreachable with at least one tier: the last tier either prices, fails or is cut.
+      if (policy.tiers.length === 0) return this.#finish({ outcome: 'failed', price: null, currency: null, reason: 'other', errorCode: null });
+      this.#enterTier(0);
+    });
+  }
+
+  callEnded(_call: CallRun, ended: AttemptOutcome): void {
+    this.#guard(() => this.#afterCall(ended));
+  }
+
+  callFailed(_call: CallRun, error: unknown): void {
+    this.#fail(error);
+  }
+
+  #enterTier(t: number): void {
+    this.#tierIndex = t;
+    this.#callInTier = 0;
+    this.state.tier = t + 1;
+    this.#nextCall();
+  }
+
+  #nextCall(): void {
+    const { ctx, state } = this;
+    this.#callInTier += 1;
+    const cut = checkCut(ctx, state);
+    if (cut) return this.#finish(cutOutcome(cut, this.#last));
+    this.#callStartMs = ctx.clock.now();
+    const tier = ctx.policy.tiers[this.#tierIndex]!;
+    new CallRun(ctx, state, tier, this.#tierIndex + 1, ++state.calls, this);
+  }
+
+  #afterCall(ended: AttemptOutcome): void {
+    const { ctx, state } = this;
+    const { policy, clock } = ctx;
+    let outcome = ended;
+    // Under blocking execution a timer could not fire while the call blocked the loop: the call
+    // timeout lands after the call returns.
+    if (policy.execution === 'blocking' && policy.callTimeoutMs !== null && clock.now() - this.#callStartMs > policy.callTimeoutMs) {
+      ctx.events.emit({ type: 'call.timeout', atMs: clock.now(), item: state.index, call: state.calls, semantics: policy.timeoutSemantics });
+      outcome = { kind: 'cut', reason: 'call-timeout' };
+    }
+    if (outcome.kind === 'priced') return this.#finish({ outcome: 'priced', price: outcome.price, currency: outcome.currency, reason: null, errorCode: null });
+    if (outcome.kind === 'cut' && outcome.reason !== 'call-timeout') return this.#finish(cutOutcome(outcome.reason, this.#last));
+    const failure = outcome.kind === 'failed' ? outcome.failure : CALL_TIMEOUT_FAILURE;
+    this.#last = failure;
+    if (this.#callInTier < policy.retry.maxCalls && matchesSelectors(policy.retry.on, failure)) {
+      state.random ??= ctx.random.fork(`i${state.index}`);
+      let delayMs = computeBackoffMs(policy.retry.backoff, this.#callInTier - 1, state.random);
+      if (policy.retry.respectRetryAfter && failure.retryAfterMs !== null) delayMs = Math.max(delayMs, failure.retryAfterMs);
+      emitBackoff(ctx, { item: state.index, attempt: state.attempts, failure, delayMs, layer: 'policy' });
+      return this.#backoff(delayMs);
+    }
+    if (this.#tierIndex + 1 < policy.tiers.length && matchesSelectors(policy.escalateOn, failure)) {
+      const from = this.#tierIndex + 1;
+      ctx.events.emit({ type: 'tier.escalate', atMs: clock.now(), item: state.index, fromTier: from, toTier: from + 1, errorClass: failure.errorClass, errorCode: failure.errorCode });
+      return this.#enterTier(this.#tierIndex + 1);
+    }
+    this.#finish({ outcome: 'failed', price: null, currency: null, reason: failure.errorClass, errorCode: failure.errorCode });
+  }
+
+  /** Waits `delayMs` before the next call on this tier, unless the item is cut first. */
+  #backoff(delayMs: number): void {
+    const { state } = this;
+    if (state.cut !== null) return this.#finish(cutOutcome(state.cut, this.#last));
+    if (!(delayMs > 0)) return this.#nextCall();
+    state.onCut = (reason) => {
+      this.#cancelBackoff?.();
+      this.#cancelBackoff = null;
+      state.onCut = null;
+      this.#guard(() => this.#finish(cutOutcome(reason, this.#last)));
+    };
+    this.#cancelBackoff = this.ctx.clock.schedule(delayMs, () => {
+      this.#cancelBackoff = null;
+      state.onCut = null;
+      this.#guard(() => this.#nextCall());
+    });
+  }
+
+  #finish(ending: Ending): void {
+    if (this.#done) return;
+    const { ctx, state } = this;
+    const result = settleItem(ctx, {
+      index: state.index,
+      name: state.item.name,
+      url: state.item.url,
+      domain: state.item.domain,
+      worker: state.worker,
+      startMs: state.startMs,
+      endMs: ctx.clock.now(),
+      ...ending,
+      attempts: state.attempts,
+      tier: state.tier,
+    });
+    this.#cleanUp();
+    this.resolve(result);
+  }
+
+  /** Runs `step`; a bug thrown by it rejects the item. */
+  #guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#cleanUp();
+    this.reject(error);
+  }
+
+  #cleanUp(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#cancelDeadline?.();
+    this.#cancelBackoff?.();
+    this.state.onCut = null;
+    this.state.onEnd?.(this.state);
+  }
+}
 
 function cutOutcome(reason: CutReason, last: Failure | null): Ending {
   return {
@@ -89,53 +199,4 @@ function checkCut(ctx: BatchContext, state: ItemState): CutReason | null {
     state.cut = 'item-deadline';
   }
   return state.cut;
-}
-
-/**
- * Waits for a call: its outcome, or the cut its timeout or the item's cut makes (CallRun races
- * them). Under `blocking` execution a timer cannot fire while the call blocks the loop, so a call
- * timeout lands once the call returns.
- */
-function waitForCall(ctx: BatchContext, state: ItemState, call: CallRun): Promise<AttemptOutcome> {
-  const { policy, clock } = ctx;
-  if (policy.execution !== 'blocking') return call.outcome;
-  const startMs = clock.now();
-  return call.outcome.then((outcome) => {
-    if (policy.callTimeoutMs !== null && clock.now() - startMs > policy.callTimeoutMs) {
-      ctx.events.emit({ type: 'call.timeout', atMs: clock.now(), item: state.index, call: state.calls, semantics: policy.timeoutSemantics });
-      return { kind: 'cut', reason: 'call-timeout' };
-    }
-    return outcome;
-  });
-}
-
-/** Sleeps `delayMs` unless the item is cut first; returns the cut reason or null. */
-async function sleepUnlessCut(ctx: BatchContext, state: ItemState, delayMs: number): Promise<CutReason | null> {
-  if (state.cut !== null) return state.cut;
-  const controller = new AbortController();
-  state.onCut = (reason) => controller.abort(new CancelledError(reason));
-  try {
-    await ctx.clock.sleep(delayMs, controller.signal);
-    return null;
-  } catch (error) {
-    if (error instanceof CancelledError) return error.reason as CutReason;
-    throw error;
-  } finally {
-    state.onCut = null;
-  }
-}
-
-function finish(ctx: BatchContext, state: ItemState, ending: Ending): ItemResult {
-  return settleItem(ctx, {
-    index: state.index,
-    name: state.item.name,
-    url: state.item.url,
-    domain: state.item.domain,
-    worker: state.worker,
-    startMs: state.startMs,
-    endMs: ctx.clock.now(),
-    ...ending,
-    attempts: state.attempts,
-    tier: state.tier,
-  });
 }
