@@ -6,17 +6,15 @@
  * in flight, `abandon` stops waiting but lets the call run on, retries included, as a zombie whose
  * events say so.
  */
-import type { AttemptResult, CutReason } from '../events/batch-event.js';
-import { formatCorrelationId } from '../events/batch-event.js';
-import { CancelledError, ClientTimeoutError } from '../errors.js';
+import type { CutReason } from '../events/batch-event.js';
+import { CancelledError, type ClientTimeoutError } from '../errors.js';
 import type { CancelTimer, Random } from '../ports.js';
-import type { ScrapeOutcome } from '../scrapfly/scrape-outcome.js';
-import { recommendedReadTimeoutMs } from '../scrapfly/timeout-rules.js';
 import { computeBackoffMs } from './backoff.js';
 import type { BatchContext, ItemState } from './batch-context.js';
 import type { Failure } from './batch-types.js';
 import { matchesSelectors } from './error-selector.js';
 import type { TierSpec } from './policy.js';
+import { Attempt } from './run-attempt.js';
 import type { SignalHolder } from './signal-holder.js';
 
 /** How an attempt or a call ended. */
@@ -24,23 +22,6 @@ export type AttemptOutcome =
   | { kind: 'priced'; price: number; currency: string | null }
   | { kind: 'failed'; failure: Failure }
   | { kind: 'cut'; reason: CutReason };
-
-interface AttemptEndFields {
-  status: number | null;
-  errorCode: string | null;
-  failure: Failure | null;
-  costCredits: number;
-  accountConcurrency: number | null;
-}
-
-const NO_RESPONSE: AttemptEndFields = { status: null, errorCode: null, failure: null, costCredits: 0, accountConcurrency: null };
-
-/** The read timeout of a request on `tier`, ms, or null for none. */
-export function resolveReadTimeoutMs(ctx: BatchContext, tier: TierSpec): number | null {
-  const setting = tier.readTimeoutMs !== undefined ? tier.readTimeoutMs : ctx.policy.client.readTimeoutMs;
-  if (setting === 'auto') return recommendedReadTimeoutMs({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
-  return setting;
-}
 
 /** Who waits for a call: told once, the moment the wait ends. */
 export interface CallWaiter {
@@ -226,152 +207,6 @@ export class CallRun {
   }
 }
 
-/** One request of a call: read timeout, slow warning, events, price extraction. */
-class Attempt {
-  readonly attempt: number;
-  readonly startMs: number;
-  readonly readTimeoutMs: number | null;
-  #ended = false;
-  #cancelRead: CancelTimer | null = null;
-  #cancelSlow: CancelTimer | null = null;
-
-  constructor(
-    private readonly run: CallRun,
-    private readonly tryNumber: number,
-  ) {
-    const { ctx, state, tier } = run;
-    this.attempt = ++state.attempts;
-    this.readTimeoutMs = resolveReadTimeoutMs(ctx, tier);
-    this.startMs = ctx.clock.now();
-  }
-
-  /** Emits `attempt.start`, arms the timers and sends the request. */
-  send(): void {
-    const { run, attempt, readTimeoutMs } = this;
-    const { ctx, state, tier } = run;
-    const { clock, events } = ctx;
-    events.emit({
-      type: 'attempt.start',
-      atMs: this.startMs,
-      item: state.index,
-      worker: state.worker,
-      attempt,
-      tier: run.tierNumber,
-      tierName: tier.name,
-      call: run.call,
-      try: this.tryNumber,
-      retry: tier.retry,
-      timeoutMs: tier.timeoutMs,
-      readTimeoutMs,
-      zombie: run.abandoned,
-    });
-    if (readTimeoutMs !== null) this.#cancelRead = clock.schedule(readTimeoutMs, () => run.abortRequest(new ClientTimeoutError(readTimeoutMs)));
-    const slowMs = ctx.policy.slowRequestMs;
-    if (slowMs !== null) this.#cancelSlow = clock.schedule(slowMs, () => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs }));
-    ctx.client
-      .scrape(
-        {
-          url: state.item.url,
-          renderJs: tier.renderJs,
-          asp: tier.asp,
-          proxyPool: tier.proxyPool,
-          country: tier.country,
-          retry: tier.retry,
-          timeoutMs: tier.timeoutMs,
-          costBudget: tier.costBudget,
-          correlationId: formatCorrelationId({ item: state.index, attempt }),
-        },
-        { signal: run.signal },
-      )
-      .then(
-        (outcome) => this.#answered(outcome),
-        (error: unknown) => this.stop(error),
-      );
-  }
-
-  /**
-   * Stops waiting: a read timeout or a cut, at the moment it happens, or the transport's own
-   * rejection. Whatever the transport does later is ignored.
-   */
-  stop(error: unknown): void {
-    if (!this.#begin()) return;
-    if (error instanceof ClientTimeoutError) {
-      const failure: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
-      this.#end('read-timeout', { ...NO_RESPONSE, failure });
-      return this.run.attemptEnded({ kind: 'failed', failure });
-    }
-    if (error instanceof CancelledError) {
-      this.#end('cut', NO_RESPONSE);
-      return this.run.attemptEnded({ kind: 'cut', reason: error.reason as CutReason });
-    }
-    this.run.failed(error);
-  }
-
-  #answered(outcome: ScrapeOutcome): void {
-    if (!this.#begin()) return;
-    try {
-      this.run.attemptEnded(this.#judge(outcome));
-    } catch (error) {
-      this.run.failed(error);
-    }
-  }
-
-  /** Marks the attempt ended once and clears its timers; false when it had already ended. */
-  #begin(): boolean {
-    if (this.#ended) return false;
-    this.#ended = true;
-    this.#cancelRead?.();
-    this.#cancelSlow?.();
-    return true;
-  }
-
-  /** The outcome of an answered request: an API or network error, a page without price, a price. */
-  #judge(outcome: ScrapeOutcome): AttemptOutcome {
-    const fields: AttemptEndFields = {
-      status: outcome.httpStatus,
-      errorCode: outcome.ok ? null : outcome.code,
-      failure: null,
-      costCredits: outcome.costCredits,
-      accountConcurrency: outcome.accountConcurrency,
-    };
-    if (!outcome.ok) {
-      fields.failure = { errorClass: outcome.errorClass, errorCode: outcome.code, retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs };
-      this.#end(outcome.errorClass === 'network' ? 'network-error' : 'api-error', fields);
-      return { kind: 'failed', failure: fields.failure };
-    }
-    const { item } = this.run.state;
-    const found = this.run.ctx.extractPrice(outcome.content, { url: item.url, domain: item.domain });
-    if (!found) {
-      fields.failure = { errorClass: 'no-price', errorCode: null, retryable: false, retryAfterMs: null };
-      this.#end('ok', fields);
-      return { kind: 'failed', failure: fields.failure };
-    }
-    this.#end('ok', fields);
-    return { kind: 'priced', price: found.price, currency: found.currency };
-  }
-
-  #end(result: AttemptResult, fields: AttemptEndFields): void {
-    const { ctx, state } = this.run;
-    const { clock } = ctx;
-    ctx.events.emit({
-      type: 'attempt.end',
-      atMs: clock.now(),
-      item: state.index,
-      attempt: this.attempt,
-      result,
-      status: fields.status,
-      errorCode: fields.errorCode,
-      errorClass: fields.failure?.errorClass ?? null,
-      retryable: fields.failure?.retryable ?? null,
-      costCredits: fields.costCredits,
-      durationMs: clock.now() - this.startMs,
-      zombie: this.run.abandoned,
-      accountConcurrency: fields.accountConcurrency,
-    });
-    if (result !== 'cut') noteTimeoutStreak(ctx, state.item.domain, fields.failure?.errorClass ?? null);
-  }
-}
-
 /** Emits a backoff event for `attempt`, which just failed. */
 export function emitBackoff(
   ctx: BatchContext,
@@ -386,20 +221,4 @@ export function emitBackoff(
     layer: options.layer,
     errorClass: options.failure.errorClass,
   });
-}
-
-/** Tracks consecutive timeouts per domain and opens the circuit when the policy says so. */
-function noteTimeoutStreak(ctx: BatchContext, domain: string, errorClass: string | null): void {
-  const breaker = ctx.policy.circuitBreaker;
-  if (breaker === null) return;
-  if (errorClass === 'client-timeout' || errorClass === 'server-timeout') {
-    const streak = (ctx.timeoutStreaks.get(domain) ?? 0) + 1;
-    ctx.timeoutStreaks.set(domain, streak);
-    if (streak >= breaker.consecutiveTimeouts && !ctx.openCircuits.has(domain)) {
-      ctx.openCircuits.add(domain);
-      ctx.events.emit({ type: 'circuit.open', atMs: ctx.clock.now(), domain, consecutiveTimeouts: streak });
-    }
-  } else {
-    ctx.timeoutStreaks.set(domain, 0);
-  }
 }

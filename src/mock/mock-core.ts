@@ -11,6 +11,7 @@ import { createDomainThrottlers } from './domain-throttlers.js';
 import { createBehaviourResolver, type RejectDraw } from './resolve-behaviour.js';
 import { reasonPhrase, rejectHeaders, renderErrorObject, renderFlatError, renderScrapeEnvelope, type MockResponse } from './envelopes.js';
 import { renderGatewayPage } from './gateway-page.js';
+import { AcceptedScrape, type ScrapeLedger } from './accepted-scrape.js';
 import { makeUlid } from './make-ulid.js';
 import { parseScrapeRequest, type ScrapeRequest } from './parse-scrape-request.js';
 import { planScrape, type ScrapePlan } from './plan-scrape.js';
@@ -289,56 +290,3 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
   };
 }
 
-/** What an accepted scrape needs from its core: the slot and the answer. */
-interface ScrapeLedger {
-  releasesOnDisconnect: boolean;
-  /** Frees one account slot. */
-  release(): void;
-  /** Charges the scrape and renders its answer (the scrape has already released its slot). */
-  finish(scrape: AcceptedScrape, clientGone: boolean): MockResponse;
-}
-
-/**
- * A scrape the core accepted: it holds an account slot (and its domain's throttle) until it ends,
- * or until the client leaves when the world frees slots on disconnect. One object per scrape
- * rather than a closure per operation: a large simulation keeps a thousand of them in flight.
- */
-class AcceptedScrape {
-  readonly kind = 'scrape';
-  #holding = true;
-
-  constructor(
-    private readonly ledger: ScrapeLedger,
-    readonly request: ScrapeRequest,
-    readonly plan: ScrapePlan,
-    readonly correlationId: string,
-    readonly startedAtMs: number,
-    private readonly releaseThrottle: (() => void) | null,
-  ) {}
-
-  get serverMs(): number {
-    return this.plan.serverMs;
-  }
-
-  get releasesOnDisconnect(): boolean {
-    return this.ledger.releasesOnDisconnect;
-  }
-
-  /** Called when the client disconnects before the answer. */
-  disconnect(): void {
-    if (this.ledger.releasesOnDisconnect) this.release();
-  }
-
-  /** Frees the slot and the throttle once. */
-  release(): void {
-    if (!this.#holding) return;
-    this.#holding = false;
-    this.ledger.release();
-    this.releaseThrottle?.();
-  }
-
-  /** Called once when `serverMs` has passed: releases the slot, charges credits, returns the answer. */
-  finish(clientGone: boolean): MockResponse {
-    return this.ledger.finish(this, clientGone);
-  }
-}
