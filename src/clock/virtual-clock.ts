@@ -26,6 +26,7 @@ import type { CancelTimer, Clock } from '../ports.js';
  */
 const timers = FakeTimers.withGlobal({ Date, setTimeout: () => 0, clearTimeout: () => undefined });
 
+/** Steps are queued as reactions on this promise. */
 const SETTLED = Promise.resolve();
 
 /** A Clock whose time only moves inside `run`. */
@@ -101,60 +102,56 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
   };
 
   /**
-   * The driving loop, one step per virtual-time event: a step runs only when the microtask queue
-   * is empty (it is queued from a `process.nextTick` callback, which Node runs once the queue has
-   * drained), and every 1024 steps it waits a full macrotask turn instead. Callbacks rather than
-   * an awaited promise per step: a batch of 100,000 items takes a few hundred thousand steps.
+   * The driving loop, one step per virtual-time event, until `promise` settles: a step runs only
+   * when the microtask queue is empty (it is queued from a `process.nextTick` callback, which Node
+   * runs once the queue has drained), and every 1024 steps it waits a full macrotask turn instead.
+   * Callbacks rather than an awaited promise per step: a batch of 100,000 items takes a few hundred
+   * thousand steps. Rejects when a timer's callback throws or the clock stalls.
    */
-  const drive = <T>(promise: Promise<T>, done: (error: unknown, settled: boolean) => void): void => {
-    let settled = false;
-    let finished = false;
-    let steps = 0;
-    const finish = (error: unknown, ok: boolean) => {
-      if (finished) return;
-      finished = true;
-      done(error, ok);
-    };
-    promise.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    const step = () => {
-      if (settled) return finish(null, true);
-      try {
-        if (!runImmediate()) {
-          if (fake.countTimers() === 0) {
-            throw new VirtualClockStallError(
-              `Virtual clock stalled at ${new Date(fake.now).toISOString()}: work is pending but nothing is scheduled on the clock (it waits on something outside virtual time)`,
-            );
+  const drive = (promise: Promise<unknown>): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let steps = 0;
+      promise.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      const step = () => {
+        if (settled) return resolve();
+        try {
+          if (!runImmediate()) {
+            if (fake.countTimers() === 0) {
+              throw new VirtualClockStallError(
+                `Virtual clock stalled at ${new Date(fake.now).toISOString()}: work is pending but nothing is scheduled on the clock (it waits on something outside virtual time)`,
+              );
+            }
+            fired += 1;
+            fake.next();
           }
-          fired += 1;
-          fake.next();
+        } catch (error) {
+          return reject(error);
         }
-      } catch (error) {
-        return finish(error, false);
-      }
-      arm();
-    };
-    // The step itself runs as a microtask queued from the tick (or the macrotask), as the
-    // continuation of an awaited promise would: callbacks it fires see the same queue order.
-    // (A reaction on a settled promise is cheaper than queueMicrotask, which wraps every callback
-    // in an async resource.)
-    const queueStep = () => void SETTLED.then(step);
-    const arm = () => {
-      steps += 1;
-      if ((steps & 1023) === 0) yieldMacrotask(queueStep);
-      else process.nextTick(queueStep);
-    };
-    yieldMacrotask(queueStep);
-  };
+        arm();
+      };
+      // The step itself runs as a microtask queued from the tick (or the macrotask), as the
+      // continuation of an awaited promise would: callbacks it fires see the same queue order.
+      // (A reaction on a settled promise is cheaper than queueMicrotask, which wraps every
+      // callback in an async resource.)
+      const queueStep = () => void SETTLED.then(step);
+      const arm = () => {
+        steps += 1;
+        if ((steps & 1023) === 0) yieldMacrotask(queueStep);
+        else process.nextTick(queueStep);
+      };
+      yieldMacrotask(queueStep);
+    });
 
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running) throw new Error('VirtualClock.run is already active on this clock');
     running = true;
     try {
       const promise = work();
-      await new Promise<void>((resolve, reject) => drive(promise, (error, ok) => (ok ? resolve() : reject(error))));
+      await drive(promise);
       return await promise;
     } finally {
       running = false;

@@ -60,4 +60,36 @@ describe('virtual clock', () => {
     const clock = createVirtualClock({ startMs: T0 });
     await expect(clock.run(() => new Promise(() => {}))).rejects.toBeInstanceOf(VirtualClockStallError);
   });
+
+  it('keeps exact times across thousands of steps (past the macrotask turn every 1024 steps)', async () => {
+    const clock = createVirtualClock({ startMs: T0 });
+    const seen: number[] = [];
+    await clock.run(async () => {
+      await Promise.all(
+        [0, 1, 2].map(async (lane) => {
+          for (let k = 1; k <= 1500; k++) {
+            await clock.sleep(1_000 + lane);
+            if (k % 500 === 0) seen.push(clock.now() - T0);
+          }
+        }),
+      );
+    });
+    expect(seen).toEqual([500_000, 500_500, 501_000, 1_000_000, 1_001_000, 1_002_000, 1_500_000, 1_501_500, 1_503_000]);
+    expect(clock.firedTimers()).toBe(4_500);
+  });
+
+  it('rejects with the error a timer callback throws', async () => {
+    const clock = createVirtualClock({ startMs: T0 });
+    const failure = new Error('callback bug');
+    const run = clock.run(
+      () =>
+        new Promise<void>(() => {
+          clock.schedule(10, () => {
+            throw failure;
+          });
+        }),
+    );
+    await expect(run).rejects.toBe(failure);
+    expect(clock.now()).toBe(T0 + 10);
+  });
 });
