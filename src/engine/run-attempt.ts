@@ -72,9 +72,13 @@ export class Attempt {
       readTimeoutMs,
       zombie: run.abandoned,
     });
-    if (readTimeoutMs !== null) this.#cancelRead = clock.schedule(readTimeoutMs, () => run.abortRequest(new ClientTimeoutError(readTimeoutMs)));
+    // A sink may have cut the call on that event: then nothing is sent.
+    if (this.#ended) return;
+    if (readTimeoutMs !== null) this.#cancelRead = clock.schedule(readTimeoutMs, () => run.guard(() => run.abortRequest(new ClientTimeoutError(readTimeoutMs))));
     const slowMs = ctx.policy.slowRequestMs;
-    if (slowMs !== null) this.#cancelSlow = clock.schedule(slowMs, () => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs }));
+    if (slowMs !== null) {
+      this.#cancelSlow = clock.schedule(slowMs, () => run.guard(() => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs })));
+    }
     ctx.client
       .scrape(
         {
@@ -102,25 +106,25 @@ export class Attempt {
    */
   stop(error: unknown): void {
     if (!this.#begin()) return;
-    if (error instanceof ClientTimeoutError) {
-      const failure: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
-      this.#end('read-timeout', { ...NO_RESPONSE, failure });
-      return this.run.attemptEnded({ kind: 'failed', failure });
-    }
-    if (error instanceof CancelledError) {
-      this.#end('cut', NO_RESPONSE);
-      return this.run.attemptEnded({ kind: 'cut', reason: error.reason as CutReason });
-    }
-    this.run.failed(error);
+    const { run } = this;
+    run.guard(() => {
+      if (error instanceof ClientTimeoutError) {
+        const failure: Failure = { errorClass: 'client-timeout', errorCode: null, retryable: true, retryAfterMs: null };
+        this.#end('read-timeout', { ...NO_RESPONSE, failure });
+        return run.attemptEnded({ kind: 'failed', failure });
+      }
+      if (error instanceof CancelledError) {
+        this.#end('cut', NO_RESPONSE);
+        return run.attemptEnded({ kind: 'cut', reason: error.reason as CutReason });
+      }
+      // The transport rejects only with the reason of an abort (handled above): anything else is a bug.
+      run.failed(error);
+    });
   }
 
   #answered(outcome: ScrapeOutcome): void {
     if (!this.#begin()) return;
-    try {
-      this.run.attemptEnded(this.#judge(outcome));
-    } catch (error) {
-      this.run.failed(error);
-    }
+    this.run.guard(() => this.run.attemptEnded(this.#judge(outcome)));
   }
 
   /** Marks the attempt ended once and clears its timers; false when it had already ended. */

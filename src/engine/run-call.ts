@@ -106,17 +106,31 @@ export class CallRun {
     this.#inFlight?.stop(reason);
   }
 
+  /**
+   * Runs one step that a timer, a cut or the transport started (nothing above it would catch): a
+   * bug thrown by it fails the call, so the batch rejects instead of the clock.
+   */
+  guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
   /** Arms the call timeout and takes the item's cuts while the item waits. */
   #watch(): void {
     const { ctx, state } = this;
-    state.onCut = (reason) => this.#cut(reason);
+    state.onCut = (reason) => this.guard(() => this.#cut(reason));
     if (state.cut !== null) this.#cut(state.cut);
     const timeoutMs = ctx.policy.callTimeoutMs;
     if (timeoutMs !== null && this.#waited) {
-      this.#cancelCallTimeout = ctx.clock.schedule(timeoutMs, () => {
-        ctx.events.emit({ type: 'call.timeout', atMs: ctx.clock.now(), item: state.index, call: state.calls, semantics: ctx.policy.timeoutSemantics });
-        this.#cut('call-timeout');
-      });
+      this.#cancelCallTimeout = ctx.clock.schedule(timeoutMs, () =>
+        this.guard(() => {
+          ctx.events.emit({ type: 'call.timeout', atMs: ctx.clock.now(), item: state.index, call: state.calls, semantics: ctx.policy.timeoutSemantics });
+          this.#cut('call-timeout');
+        }),
+      );
     }
   }
 
@@ -130,18 +144,22 @@ export class CallRun {
   /** Nobody waits any more; the call runs on and its events say zombie; the batch waits for it. */
   #abandon(reason: CutReason): void {
     const { ctx } = this;
+    // Every change of state comes before the event: a sink that cancels the batch on it finds a
+    // zombie to abort and an item no longer waiting.
     this.#abandoned = true;
     // The zombie keeps the signal of its request; the worker goes on with a fresh one.
     this.#signals = this.#signals.handOver();
-    if (this.#inFlight) {
-      ctx.events.emit({ type: 'attempt.abandon', atMs: ctx.clock.now(), item: this.state.index, attempt: this.#inFlight.attempt, reason });
-    }
-    ctx.zombies.add(this);
     this.#finished = new Promise<void>((resolve, reject) => {
       this.#resolveFinished = resolve;
       this.#rejectFinished = reject;
     });
+    // Nobody may be awaiting `finished` yet when a zombie fails: the batch sees it when it waits.
+    this.#finished.catch(() => undefined);
+    ctx.zombies.add(this);
     this.#stopWaiting();
+    if (this.#inFlight) {
+      ctx.events.emit({ type: 'attempt.abandon', atMs: ctx.clock.now(), item: this.state.index, attempt: this.#inFlight.attempt, reason });
+    }
     this.waiter.callEnded(this, { kind: 'cut', reason });
   }
 
@@ -184,24 +202,30 @@ export class CallRun {
       this.#random ??= ctx.random.fork(`i${this.state.index}.c${this.call}`);
       const delayMs = computeBackoffMs(client.backoff, this.#tryNumber - 1, this.#random);
       emitBackoff(ctx, { item: this.state.index, attempt: this.#lastAttempt, failure: outcome.failure, delayMs, layer: 'client' });
+      // A sink may have cut the call on that event.
+      if (this.#abortReason !== null) return this.#end({ kind: 'cut', reason: this.#abortReason });
       if (!(delayMs > 0)) return this.#startTry();
-      this.#cancelBackoff = ctx.clock.schedule(delayMs, () => {
-        this.#cancelBackoff = null;
-        this.#startTry();
-      });
+      this.#cancelBackoff = ctx.clock.schedule(delayMs, () =>
+        this.guard(() => {
+          this.#cancelBackoff = null;
+          this.#startTry();
+        }),
+      );
     } catch (error) {
       this.failed(error);
     }
   }
 
-  /** A bug surfaced while running the call: whoever waits for it rejects with it. */
+  /**
+   * A bug surfaced while running the call: the waiting item rejects with it, or, for a zombie, the
+   * batch does when it waits for its zombies (the zombie stays in their set for that).
+   */
   failed(error: unknown): void {
     this.#inFlight = null;
     if (this.#waited) {
       this.#stopWaiting();
       this.waiter.callFailed(this, error);
     } else if (this.#rejectFinished) {
-      this.ctx.zombies.delete(this);
       this.#rejectFinished(error);
     }
   }

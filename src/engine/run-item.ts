@@ -60,6 +60,8 @@ class ItemRun implements CallWaiter {
   }
 
   callEnded(_call: CallRun, ended: AttemptOutcome): void {
+    // A call can end after its item did (a sink cancelled the batch on one of its events).
+    if (this.#done) return;
     this.#guard(() => this.#afterCall(ended));
   }
 
@@ -163,6 +165,7 @@ class ItemRun implements CallWaiter {
     this.#cleanUp();
     this.reject(error);
   }
+
 
   #cleanUp(): void {
     if (this.#done) return;

@@ -32,11 +32,15 @@ export interface ServeMockRequestOptions<T> {
 export function serveMockRequest<T = MockResponse>(options: ServeMockRequestOptions<T>): Promise<T> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const pending = new PendingRequest(options, resolve, reject);
-    if (options.hop) options.clock.schedule(0, () => pending.arrive());
-    else pending.arrive();
+  let pending!: PendingRequest<T>;
+  const answer = new Promise<T>((resolve, reject) => {
+    pending = new PendingRequest(options, resolve, reject);
   });
+  // Outside the promise's executor: a bug in the core throws to the caller (or, after the hop, to
+  // the clock) instead of turning into a rejection that the client would take for a network error.
+  if (options.hop) options.clock.schedule(0, () => pending.arrive());
+  else pending.arrive();
+  return answer;
 }
 
 /** One request between its arrival and its answer: one object instead of a closure per step. */

@@ -134,4 +134,13 @@ describe('our client against the mock', () => {
     expect(error).toMatchObject({ code: 'ERR::THROTTLE::MAX_REQUEST_RATE_EXCEEDED', httpStatus: 429, retryable: true, retryAfterMs: 3000, costCredits: 0 });
     expect(error.message).toBe('Scrapfly 429 ERR::THROTTLE::MAX_REQUEST_RATE_EXCEEDED: Request refused: ERR::THROTTLE::MAX_REQUEST_RATE_EXCEEDED');
   });
+
+  it('lets a bug in the mock core throw to the caller instead of passing for a network error', () => {
+    const clock = createManualClock();
+    const bug = new Error('mock bug');
+    const core = createMockCore({ world, clock, random: createSeededRandom(1), events: { emit: () => { throw bug; } }, originMs: T0 });
+    const transport = createDirectTransport({ core, clock });
+    const url = `https://api.scrapfly.io/scrape?key=k&url=${encodeURIComponent('https://ok.example/p/1')}`;
+    expect(() => transport.send({ method: 'GET', url, headers: {} }, {})).toThrow(bug);
+  });
 });
