@@ -26,7 +26,7 @@ interface AttemptEndFields {
 const NO_RESPONSE: AttemptEndFields = { status: null, errorCode: null, failure: null, costCredits: 0, accountConcurrency: null };
 
 /** The read timeout of a request on `tier`, ms, or null for none. */
-export function resolveReadTimeoutMs(ctx: BatchContext, tier: TierSpec): number | null {
+function resolveReadTimeoutMs(ctx: BatchContext, tier: TierSpec): number | null {
   const setting = tier.readTimeoutMs !== undefined ? tier.readTimeoutMs : ctx.policy.client.readTimeoutMs;
   if (setting === 'auto') return recommendedReadTimeoutMs({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
   return setting;

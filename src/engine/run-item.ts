@@ -53,7 +53,7 @@ class ItemRun implements CallWaiter {
       this.#cancelDeadline = clock.schedule(policy.itemDeadlineMs, () => cutItem(state, 'item-deadline'));
     }
     this.#guard(() => {
-      // Unreachable with at least one tier: the last tier either prices, fails or is cut.
+      // The scenario loader refuses a policy without tiers; one that gets here fails its items.
       if (policy.tiers.length === 0) return this.#finish({ outcome: 'failed', price: null, currency: null, reason: 'other', errorCode: null });
       this.#enterTier(0);
     });
