@@ -20,7 +20,8 @@ export interface ScrapflyClient {
   scrape(params: ScrapeParams, options: { signal?: AbortSignal }): Promise<ScrapeOutcome>;
 }
 
-const REQUEST_HEADERS = { accept: 'application/json', 'user-agent': 'batchscope' } as const;
+/** Shared by every request (frozen: transports read headers, never write them). */
+const REQUEST_HEADERS: Record<string, string> = Object.freeze({ accept: 'application/json', 'user-agent': 'batchscope' });
 
 /** Creates a client. The API key stays inside the request URL and never reaches outcomes or errors. */
 export function createScrapflyClient(options: { transport: Transport; apiKey: string; baseUrl?: string }): ScrapflyClient {
@@ -47,7 +48,7 @@ export function createScrapflyClient(options: { transport: Transport; apiKey: st
     scrape(params, { signal }) {
       const url = `${base}/scrape?${buildScrapeQuery({ key: apiKey, params })}`;
       // Promise chains rather than async/await: this is the simulator's hot path.
-      return transport.send({ method: 'GET', url, headers: { ...REQUEST_HEADERS } }, { signal }).then(
+      return transport.send({ method: 'GET', url, headers: REQUEST_HEADERS }, { signal }).then(
         (response) =>
           response.json().then(
             (body) => parseScrapeResponse({ status: response.status, headers: response.headers, body }),
