@@ -106,6 +106,18 @@ describe('a bug inside the engine', () => {
     expect(run.unhandled).toEqual([]);
   });
 
+  it('thrown in a step a timer started (here an event sink on attempt.slow) rejects runBatch, not the clock', async () => {
+    const bug = new Error('sink bug');
+    const run = await runBatchOf({
+      json: { items: { count: 1, domains: { 'a.example': 1 } }, world: fixedWorld(30_000), policies: [{ name: 'p', workers: 1, client: { readTimeoutMs: null, maxTries: 1 }, tiers: ['plain'], slowRequestMs: '5s' }] },
+      onEvent: (event) => {
+        if (event.type === 'attempt.slow') throw bug;
+      },
+    });
+    expect(run.error).toBe(bug);
+    expect(run.atMs).toBe(5_000);
+  });
+
   it('leaves a batch whose extractor works alone', async () => {
     const run = await runBatchOf({
       json: { items: { count: 3, domains: { 'a.example': 1 } }, world: fixedWorld(5_000), policies: [{ name: 'p', workers: 2, client: { readTimeoutMs: null, maxTries: 1 }, tiers: ['plain'] }] },
