@@ -45,5 +45,5 @@ export interface ItemState {
   /** The signal the item's requests are sent with (its worker's). */
   signals: SignalHolder;
   /** Called once when the item has its outcome (frees its worker). */
-  onEnd: ((state: ItemState) => void) | null;
+  onEnd: (state: ItemState) => void;
 }

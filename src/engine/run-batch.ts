@@ -94,6 +94,13 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   for (let w = 0; w <= policy.workers; w++) workerSignals.push(new SignalHolder());
   const loop = policy.execution === 'blocking' ? createEventLoopLock() : null;
 
+  /** Called once an item has its outcome: frees its worker (and, under blocking execution, the loop). */
+  const endItem = (state: ItemState) => {
+    ctx.running.delete(state);
+    loop?.release();
+    freeWorkers.push(state.worker);
+  };
+
   const startItem = (index: number, worker: number): ItemState => {
     const item = items[index]!;
     const startMs = clock.now();
@@ -109,16 +116,11 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
       onCut: null,
       random: null,
       signals: workerSignals[worker]!,
-      onEnd: null,
+      onEnd: endItem,
     };
     events.emit({ type: 'item.start', atMs: startMs, item: index, name: item.name, domain: item.domain, worker, queuedMs: startMs - ctx.startMs });
     ctx.running.add(state);
     return state;
-  };
-  const endItem = (state: ItemState) => {
-    ctx.running.delete(state);
-    loop?.release();
-    freeWorkers.push(state.worker);
   };
 
   // Not async: the pool awaits whatever this returns, and an item that runs adds no promise of its own.
@@ -126,9 +128,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     if (ctx.batchCut !== null) return skip(ctx, index, ctx.batchCut);
     if (ctx.openCircuits.has(items[index]!.domain)) return skip(ctx, index, 'circuit-open');
     if (loop) return processBlockingItem(index);
-    const state = startItem(index, freeWorkers.pop()!);
-    state.onEnd = endItem;
-    return runItem(ctx, state);
+    return runItem(ctx, startItem(index, freeWorkers.pop()!));
   };
 
   /** Under `blocking` execution an item first waits for the event loop. */
@@ -140,9 +140,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
       freeWorkers.push(worker);
       return skip(ctx, index, ctx.batchCut);
     }
-    const state = startItem(index, worker);
-    state.onEnd = endItem;
-    return runItem(ctx, state);
+    return runItem(ctx, startItem(index, worker));
   };
 
   let results: ItemResult[];

@@ -120,12 +120,8 @@ class ItemRun implements CallWaiter {
     const { state } = this;
     if (state.cut !== null) return this.#finish(cutOutcome(state.cut, this.#last));
     if (!(delayMs > 0)) return this.#nextCall();
-    state.onCut = (reason) => {
-      this.#cancelBackoff?.();
-      this.#cancelBackoff = null;
-      state.onCut = null;
-      this.#guard(() => this.#finish(cutOutcome(reason, this.#last)));
-    };
+    // Finishing cancels the backoff timer and drops this handler (#cleanUp).
+    state.onCut = (reason) => this.#guard(() => this.#finish(cutOutcome(reason, this.#last)));
     this.#cancelBackoff = this.ctx.clock.schedule(delayMs, () => {
       this.#cancelBackoff = null;
       state.onCut = null;
@@ -166,14 +162,13 @@ class ItemRun implements CallWaiter {
     this.reject(error);
   }
 
-
   #cleanUp(): void {
     if (this.#done) return;
     this.#done = true;
     this.#cancelDeadline?.();
     this.#cancelBackoff?.();
     this.state.onCut = null;
-    this.state.onEnd?.(this.state);
+    this.state.onEnd(this.state);
   }
 }
 

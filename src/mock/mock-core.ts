@@ -289,4 +289,3 @@ export function createMockCore(options: { world: WorldSpec; clock: Clock; random
     whenIdle: () => (running === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
   };
 }
-

@@ -7,8 +7,11 @@ import type { ProductSpec } from './world-spec.js';
 
 /** The product behind a URL: the listed one, or a name and price derived from the URL itself. */
 export function productForUrl(url: string, products: ReadonlyMap<string, ProductSpec>): ProductSpec {
-  const listed = products.get(url);
-  if (listed) return listed;
+  return products.get(url) ?? deriveProduct(url);
+}
+
+/** A name and price derived from the URL alone (the same URL always gives the same product). */
+export function deriveProduct(url: string): ProductSpec {
   const random = createSeededRandom(`price:${url}`);
   const dollars = 199 + Math.floor(random.next() * 9800);
   const price = random.next() < 0.5 ? dollars : dollars + 0.99;

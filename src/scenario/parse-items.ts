@@ -4,7 +4,7 @@
  * smooth weighted round-robin, so the mix is even along the batch and needs no randomness.
  */
 import type { BatchItem } from '../engine/batch-types.js';
-import { productForUrl } from '../mock/product-page.js';
+import { deriveProduct } from '../mock/product-page.js';
 import type { ProductSpec } from '../mock/world-spec.js';
 import { join, type FieldReader } from './field-reader.js';
 
@@ -70,8 +70,7 @@ export function parseItems(reader: FieldReader, value: unknown, path: string): P
     }
   }
   if (items.length === 0) reader.fail(path, 'must hold at least one item (a list or a count)');
-  const none = new Map<string, ProductSpec>();
-  for (const item of items) if (!products.has(item.url)) products.set(item.url, { ...productForUrl(item.url, none), name: item.name });
+  for (const item of items) if (!products.has(item.url)) products.set(item.url, { ...deriveProduct(item.url), name: item.name });
   return { items, products };
 }
 
