@@ -1,6 +1,7 @@
 /** The state shared by the pieces of one batch run. Internal to the engine. */
 import type { CutReason } from '../events/batch-event.js';
 import type { Clock, EventSink, Random } from '../ports.js';
+import type { DirectFetchClient } from '../direct/direct-fetch-client.js';
 import type { ScrapflyClient } from '../scrapfly/scrapfly-client.js';
 import type { BatchItem, PriceExtractor } from './batch-types.js';
 import type { Policy } from './policy.js';
@@ -14,6 +15,8 @@ export interface BatchContext {
   events: EventSink;
   random: Random;
   client: ScrapflyClient;
+  /** Fetches pages of direct tiers. */
+  direct: DirectFetchClient;
   extractPrice: PriceExtractor;
   startMs: number;
   /** Set once the batch deadline passed or the caller cancelled. */

@@ -18,9 +18,14 @@ export interface BackoffSpec {
   jitter: 'none' | 'full' | 'equal';
 }
 
-/** One rung of the tier ladder, in Scrapfly's terms. */
+/**
+ * One rung of the tier ladder, in Scrapfly's terms, or a direct fetch of the product page itself
+ * (`via: 'direct'`: no Scrapfly, no credits; the Scrapfly fields are then unused).
+ */
 export interface TierSpec {
   name: string;
+  /** Where the page comes from: Scrapfly (absent, the default) or a direct fetch of the page. */
+  via?: 'scrapfly' | 'direct';
   renderJs: boolean;
   asp: boolean;
   proxyPool: ProxyPool | null;
@@ -121,6 +126,32 @@ export const DEFAULT_TIERS: TierSpec[] = [
   { name: 'render_js', renderJs: true, asp: false, proxyPool: null, country: null, retry: true, timeoutMs: null, costBudget: null },
   { name: 'asp', renderJs: true, asp: true, proxyPool: 'public_residential_pool', country: null, retry: true, timeoutMs: null, costBudget: null },
 ];
+
+/**
+ * The direct tier: the product page fetched over HTTP with browser-like headers, without Scrapfly
+ * (the existing system's `use_scrapfly: false`). Costs no credits; its read timeout `auto` is
+ * `DIRECT_READ_TIMEOUT_MS`.
+ */
+export const DIRECT_TIER: TierSpec = { name: 'direct', via: 'direct', renderJs: false, asp: false, proxyPool: null, country: null, retry: false, timeoutMs: null, costBudget: null };
+
+/** True when the tier fetches the page directly rather than through Scrapfly. */
+export function isDirectTier(tier: Pick<TierSpec, 'via'>): boolean {
+  return tier.via === 'direct';
+}
+
+/** True when any tier of `policy` goes through Scrapfly (then a key is needed). */
+export function usesScrapfly(policy: Pick<Policy, 'tiers'>): boolean {
+  return policy.tiers.some((t) => !isDirectTier(t));
+}
+
+/**
+ * The policy with its ladder replaced by one direct tier (`use_scrapfly: false`, `run --direct`):
+ * workers, client, retries, timeouts, deadlines and the circuit breaker stay as they are.
+ */
+export function toDirectPolicy(policy: Policy): Policy {
+  if (policy.tiers.length === 1 && isDirectTier(policy.tiers[0]!)) return policy;
+  return { ...policy, name: `${policy.name}+direct`, description: `${policy.description ? `${policy.description} ` : ''}Pages fetched directly (no Scrapfly).`.trim(), tiers: [{ ...DIRECT_TIER }] };
+}
 
 /** The most requests one item can make under `policy`. */
 export function maxAttemptsPerItem(policy: Policy): number {

@@ -4,7 +4,7 @@
  * its call the moment it ends: answered, timed out or cut. When it stops waiting before the
  * transport answers, whatever the transport does later is ignored.
  */
-import type { AttemptResult, CutReason } from '../events/batch-event.js';
+import type { AttemptResult, AttemptStartEvent, CutReason } from '../events/batch-event.js';
 import { formatCorrelationId } from '../events/batch-event.js';
 import { CancelledError, ClientTimeoutError } from '../errors.js';
 import type { CancelTimer } from '../ports.js';
@@ -12,7 +12,9 @@ import type { ScrapeOutcome } from '../scrapfly/scrape-outcome.js';
 import { recommendedReadTimeoutMs } from '../scrapfly/timeout-rules.js';
 import type { BatchContext } from './batch-context.js';
 import type { Failure } from './batch-types.js';
-import type { TierSpec } from './policy.js';
+import { DIRECT_READ_TIMEOUT_MS } from '../direct/direct-fetch-client.js';
+import { detectChallengePage } from '../extract/detect-challenge-page.js';
+import { isDirectTier, type TierSpec } from './policy.js';
 import type { AttemptOutcome, CallRun } from './run-call.js';
 
 interface AttemptEndFields {
@@ -28,6 +30,7 @@ const NO_RESPONSE: AttemptEndFields = { status: null, errorCode: null, failure: 
 /** The read timeout of a request on `tier`, ms, or null for none. */
 function resolveReadTimeoutMs(ctx: BatchContext, tier: TierSpec): number | null {
   const setting = tier.readTimeoutMs !== undefined ? tier.readTimeoutMs : ctx.policy.client.readTimeoutMs;
+  if (setting === 'auto' && isDirectTier(tier)) return DIRECT_READ_TIMEOUT_MS;
   if (setting === 'auto') return recommendedReadTimeoutMs({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
   return setting;
 }
@@ -57,7 +60,8 @@ export class Attempt {
     const { run, attempt, readTimeoutMs } = this;
     const { ctx, state, tier } = run;
     const { clock, events } = ctx;
-    events.emit({
+    const direct = isDirectTier(tier);
+    const start: AttemptStartEvent = {
       type: 'attempt.start',
       atMs: this.startMs,
       item: state.index,
@@ -71,7 +75,10 @@ export class Attempt {
       timeoutMs: tier.timeoutMs,
       readTimeoutMs,
       zombie: run.abandoned,
-    });
+    };
+    // Only direct attempts carry `via`: the events of Scrapfly-only runs stay as they were.
+    if (direct) start.via = 'direct';
+    events.emit(start);
     // A sink may have cut the call on that event: then nothing is sent.
     if (this.#ended) return;
     if (readTimeoutMs !== null) this.#cancelRead = clock.schedule(readTimeoutMs, () => run.guard(() => run.abortRequest(new ClientTimeoutError(readTimeoutMs))));
@@ -79,25 +86,26 @@ export class Attempt {
     if (slowMs !== null) {
       this.#cancelSlow = clock.schedule(slowMs, () => run.guard(() => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs })));
     }
-    ctx.client
-      .scrape(
-        {
-          url: state.item.url,
-          renderJs: tier.renderJs,
-          asp: tier.asp,
-          proxyPool: tier.proxyPool,
-          country: tier.country,
-          retry: tier.retry,
-          timeoutMs: tier.timeoutMs,
-          costBudget: tier.costBudget,
-          correlationId: formatCorrelationId({ item: state.index, attempt }),
-        },
-        { signal: run.signal },
-      )
-      .then(
-        (outcome) => this.#answered(outcome),
-        (error: unknown) => this.stop(error),
-      );
+    const answer = direct
+      ? ctx.direct.fetch(state.item.url, { signal: run.signal })
+      : ctx.client.scrape(
+          {
+            url: state.item.url,
+            renderJs: tier.renderJs,
+            asp: tier.asp,
+            proxyPool: tier.proxyPool,
+            country: tier.country,
+            retry: tier.retry,
+            timeoutMs: tier.timeoutMs,
+            costBudget: tier.costBudget,
+            correlationId: formatCorrelationId({ item: state.index, attempt }),
+          },
+          { signal: run.signal },
+        );
+    answer.then(
+      (outcome) => this.#answered(outcome),
+      (error: unknown) => this.stop(error),
+    );
   }
 
   /**
@@ -153,7 +161,10 @@ export class Attempt {
     const { item } = this.run.state;
     const found = this.run.ctx.extractPrice(outcome.content, { url: item.url, domain: item.domain });
     if (!found) {
-      fields.failure = { errorClass: 'no-price', errorCode: null, retryable: false, retryAfterMs: null };
+      // A challenge page (CAPTCHA, "checking your browser") is a block, not a product without a price.
+      const challenge = detectChallengePage(outcome.content);
+      fields.failure = challenge === null ? { errorClass: 'no-price', errorCode: null, retryable: false, retryAfterMs: null } : { errorClass: 'blocked', errorCode: 'CAPTCHA', retryable: false, retryAfterMs: null };
+      fields.errorCode = fields.failure.errorCode;
       this.#end('ok', fields);
       return { kind: 'failed', failure: fields.failure };
     }

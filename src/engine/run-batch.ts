@@ -6,6 +6,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CancelledError } from '../errors.js';
+import { createDirectFetchClient } from '../direct/direct-fetch-client.js';
 import { createPriceExtractor } from '../extract/extract-price.js';
 import type { Ports } from '../ports.js';
 import { createScrapflyClient } from '../scrapfly/scrapfly-client.js';
@@ -23,6 +24,8 @@ export interface RunBatchOptions {
   ports: Ports;
   /** The API key and, optionally, another base URL (the mock's HTTP face). */
   scrapfly: { apiKey: string; baseUrl?: string };
+  /** Where direct tiers send their requests: the page's own URL (default), or a base URL such as the mock's HTTP face (`<mock>/sites`). */
+  direct?: { baseUrl?: string | null };
   /** An id for the run; appears in `batch.start`. */
   batchId: string;
   /** Cancels the batch: requests in flight are aborted and the remaining items end as cancelled. */
@@ -65,6 +68,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     events,
     random: ports.random,
     client: createScrapflyClient({ transport: ports.transport, apiKey: options.scrapfly.apiKey, baseUrl: options.scrapfly.baseUrl }),
+    direct: createDirectFetchClient({ transport: ports.transport, baseUrl: options.direct?.baseUrl ?? null }),
     extractPrice: options.extractPrice ?? DEFAULT_EXTRACTOR,
     startMs: clock.now(),
     batchCut: null,

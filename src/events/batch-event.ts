@@ -104,6 +104,8 @@ export interface AttemptStartEvent {
   readTimeoutMs: number | null;
   /** True when the call this attempt belongs to was already abandoned (it runs as a zombie). */
   zombie: boolean;
+  /** `direct` when the attempt fetched the page itself (a direct tier); absent for Scrapfly requests. */
+  via?: 'direct';
 }
 
 export interface AttemptEndEvent {

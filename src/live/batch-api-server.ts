@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { Policy } from '../engine/policy.js';
+import { toDirectPolicy, type Policy } from '../engine/policy.js';
 import { BatchscopeError, CancelledError } from '../errors.js';
 import { renderBatchStatus } from './render-batch-status.js';
 import { BatchConflictError, LiveInputError } from './live-errors.js';
@@ -76,11 +76,20 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
     const parsed = parseBatchRequest({ body: json, maxWorkersLimit: options.maxWorkersLimit });
     const machines = env.store.machines.selectMachines(parsed.selection, Date.now());
     if (machines.length === 0) return { status: 200, body: { batch_id: null, status: 'nothing-to-do', total: 0, message: 'No machine matches the selection' } };
-    const policy = parsed.maxWorkers === null ? options.policy : { ...options.policy, workers: parsed.maxWorkers };
+    const chosen = parsed.useScrapfly ? options.policy : toDirectPolicy(options.policy);
+    const policy = parsed.maxWorkers === null ? chosen : { ...chosen, workers: parsed.maxWorkers };
     const batch = createLiveBatch(env, {
       machines,
       policy,
-      request: { trigger: 'api', selection: parsed.selection, transport: env.scrapfly.baseUrl === null ? 'scrapfly' : 'http', baseUrl: env.scrapfly.baseUrl, maxChangeRatio: env.maxChangeRatio },
+      request: {
+        trigger: 'api',
+        selection: parsed.selection,
+        transport: env.scrapfly.baseUrl === null ? 'scrapfly' : 'http',
+        baseUrl: env.scrapfly.baseUrl,
+        maxChangeRatio: env.maxChangeRatio,
+        useScrapfly: parsed.useScrapfly,
+        directBaseUrl: env.direct?.baseUrl ?? null,
+      },
     });
     const done = batch.run({ signal: stop.signal }).then(
       (outcome) => {

@@ -15,6 +15,10 @@ export interface BatchRequestRecord {
   baseUrl: string | null;
   /** Largest price change applied without review (ratio), or null. */
   maxChangeRatio: number | null;
+  /** False when the batch fetched the pages directly (`use_scrapfly: false`, `run --direct`); absent in stores of older versions. */
+  useScrapfly?: boolean;
+  /** The base URL direct fetches went to, when not the pages' own. */
+  directBaseUrl?: string | null;
 }
 
 export interface BatchRecord {

@@ -13,6 +13,8 @@ export interface BatchUpdateRequest {
   maxWorkers: number | null;
   /** Respond when the batch is done (the cron job) instead of at once with 202 (the admin UI). */
   wait: boolean;
+  /** False: fetch the pages directly instead of through Scrapfly (the policy's ladder becomes one direct tier). */
+  useScrapfly: boolean;
 }
 
 const FIELDS = ['days_threshold', 'limit', 'max_workers', 'use_scrapfly', 'wait', 'machine_ids'];
@@ -42,9 +44,6 @@ export function parseBatchRequest(options: { body: unknown; maxWorkersLimit: num
   }
   const useScrapfly = obj['use_scrapfly'];
   if (useScrapfly !== undefined && typeof useScrapfly !== 'boolean') throw new LiveInputError(`use_scrapfly must be true or false, got ${show(useScrapfly)}`, 'use_scrapfly');
-  if (useScrapfly === false) {
-    throw new LiveInputError('use_scrapfly=false (fetching pages without Scrapfly) is not supported: this service prices every page through Scrapfly', 'use_scrapfly');
-  }
   const wait = obj['wait'];
   if (wait !== undefined && typeof wait !== 'boolean') throw new LiveInputError(`wait must be true or false, got ${show(wait)}`, 'wait');
   let ids: number[] | null = null;
@@ -61,6 +60,7 @@ export function parseBatchRequest(options: { body: unknown; maxWorkersLimit: num
     selection: { daysThreshold: typeof daysThreshold === 'number' ? daysThreshold : ids === null ? 0 : null, limit: typeof limit === 'number' ? limit : null, ids },
     maxWorkers: typeof maxWorkers === 'number' ? maxWorkers : null,
     wait: wait === true,
+    useScrapfly: useScrapfly !== false,
   };
 }
 

@@ -1,9 +1,22 @@
-/** A batch's status as the API returns it (snake_case JSON, times in ISO 8601). */
+/** A batch's status as the API returns it (snake_case JSON, times in ISO 8601, durations in seconds of wall time). */
+import { isDirectTier, usesScrapfly, type Policy } from '../engine/policy.js';
 import type { BatchRecord } from './batch-store.js';
 import type { ProgressSnapshot } from './progress-tracker.js';
 
+/** Whether `run --resume` (or the API's resume) can finish the batch: stopped with machines left. */
+export function isResumable(record: Pick<BatchRecord, 'status' | 'done' | 'total'>): boolean {
+  return (record.status === 'cancelled' || record.status === 'interrupted' || record.status === 'failed') && record.done < record.total;
+}
+
+/** How the batch's pages were fetched: `scrapfly`, `direct`, or `direct+scrapfly` for a ladder with both. */
+function describeFetch(policy: Policy): 'scrapfly' | 'direct' | 'direct+scrapfly' {
+  const direct = policy.tiers.some(isDirectTier);
+  if (!direct) return 'scrapfly';
+  return usesScrapfly(policy) ? 'direct+scrapfly' : 'direct';
+}
+
 /** The JSON body for `GET /api/v1/batches/:id`. `progress` is the live tracker's snapshot while the batch runs here. */
-export function renderBatchStatus(options: { record: BatchRecord; progress: ProgressSnapshot | null; reportFiles: readonly string[]; baseUrl: string }) {
+export function renderBatchStatus(options: { record: BatchRecord; progress: ProgressSnapshot | null; reportFiles: readonly string[]; baseUrl: string; nowMs?: number }) {
   const { record, progress } = options;
   const files: Record<string, string> = {};
   for (const name of options.reportFiles) files[name] = `${options.baseUrl}/api/v1/batches/${record.id}/report/${name}`;
@@ -17,7 +30,10 @@ export function renderBatchStatus(options: { record: BatchRecord; progress: Prog
     done: record.done,
     outcomes: { priced: record.counts.priced, failed: record.counts.failed, timed_out: record.counts.timedOut, skipped: record.counts.skipped },
     flagged_for_review: record.flagged,
+    duration_seconds: Math.max(0, Math.round(((record.finishedMs ?? options.nowMs ?? record.createdMs) - record.createdMs) / 100) / 10),
+    resumable: isResumable(record),
     policy: record.policy.name,
+    fetch: describeFetch(record.policy),
     workers: record.policy.workers,
     runs: record.segments,
     progress:

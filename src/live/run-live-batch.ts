@@ -32,6 +32,8 @@ export interface LiveEnvironment {
   clock: Clock;
   /** The key (never stored or printed) and the base URL, null for the real API. */
   scrapfly: { apiKey: string; baseUrl: string | null };
+  /** Where direct tiers send their requests: null for the pages' own URLs, or a base URL such as the mock's `<url>/sites`. */
+  direct?: { baseUrl: string | null };
   extractPrice: PriceExtractor;
   /** Largest relative price change applied without review; null applies every change. */
   maxChangeRatio: number | null;
@@ -176,6 +178,7 @@ async function runSegment(
       policy,
       ports: { clock, transport: env.transport, random: createSeededRandom(`${batchId}/${segment}`), events: createFanOutSink(sinks) },
       scrapfly: { apiKey: env.scrapfly.apiKey, baseUrl: env.scrapfly.baseUrl ?? undefined },
+      direct: { baseUrl: env.direct?.baseUrl ?? null },
       batchId,
       signal: controller.signal,
       extractPrice,

@@ -12,6 +12,7 @@
  * Instead each signal gets one abort listener for all the requests it ever carries (the engine
  * reuses one signal per worker until it aborts).
  */
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import { TransportError } from '../errors.js';
@@ -162,7 +163,7 @@ class BodyCollector implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settle();
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#length);
-    this.resolve(new CollectedResponse(this.#status, this.#headers, body.toString('utf8')));
+    this.resolve(new CollectedResponse(this.#status, this.#headers, body, this.wrap));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
@@ -184,13 +185,36 @@ class BodyCollector implements Dispatcher.DispatchHandler {
   }
 }
 
-/** A response whose body has fully arrived. */
+/**
+ * A response whose body has fully arrived. A compressed body (`content-encoding` gzip, deflate or
+ * br: what a site sends a client that accepts it, as direct fetches do) is decompressed when read;
+ * a body that does not decompress fails as a network error.
+ */
 class CollectedResponse implements TransportResponse, HeaderReader {
+  #text: string | null = null;
+
   constructor(
     readonly status: number,
     private readonly headerValues: IncomingHttpHeaders,
-    private readonly body: string,
+    private readonly raw: Buffer,
+    private readonly wrap: (error: unknown) => TransportError,
   ) {}
+
+  /** The body as text, decompressed; throws TransportError when it does not decompress. */
+  get body(): string {
+    if (this.#text !== null) return this.#text;
+    const encoding = this.get('content-encoding')?.trim().toLowerCase() ?? '';
+    let bytes = this.raw;
+    if (encoding !== '' && encoding !== 'identity') {
+      try {
+        bytes = decompress(bytes, encoding);
+      } catch (error) {
+        throw this.wrap(error);
+      }
+    }
+    this.#text = bytes.toString('utf8');
+    return this.#text;
+  }
 
   get headers(): HeaderReader {
     return this;
@@ -212,6 +236,23 @@ class CollectedResponse implements TransportResponse, HeaderReader {
   }
 
   text(): Promise<string> {
-    return Promise.resolve(this.body);
+    try {
+      return Promise.resolve(this.body);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
+}
+
+/** Undoes `content-encoding` (one or more codings, applied in order). */
+function decompress(bytes: Buffer, encoding: string): Buffer {
+  let out = bytes;
+  for (const coding of encoding.split(',').map((c) => c.trim()).reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out);
+    // "deflate" is zlib-wrapped by the standard; some servers send it raw.
+    else if (coding === 'deflate') out = out[0] !== undefined && (out[0] & 0x0f) === 8 ? inflateSync(out) : inflateRawSync(out);
+    else if (coding === 'br') out = brotliDecompressSync(out);
+    else if (coding !== 'identity' && coding !== '') throw new Error(`unsupported content-encoding ${coding}`);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
  * fetch Request/Response objects, for large simulated runs. Gives the same events as the msw face.
  */
 import type { Clock, HeaderReader, Transport, TransportResponse } from '../ports.js';
+import { TransportError } from '../errors.js';
 import type { MockResponse } from './envelopes.js';
 import type { MockCore } from './mock-core.js';
 import { serveMockRequest } from './serve-request.js';
@@ -11,7 +12,7 @@ import { serveMockRequest } from './serve-request.js';
  * Creates a Transport served directly by `core` on `clock`. With `hop`, each request first crosses
  * the in-process network hop (see `withInProcessHop`), built in rather than wrapped around.
  */
-export function createDirectTransport(options: { core: MockCore; clock: Clock; hop?: boolean }): Transport {
+export function createDirectTransport(options: { core: Pick<MockCore, 'receive'>; clock: Clock; hop?: boolean }): Transport {
   const { core, clock } = options;
   const hop = options.hop === true;
   return {
@@ -43,6 +44,7 @@ class DirectResponse implements TransportResponse, HeaderReader {
 
   json(): Promise<unknown> {
     const { body } = this.#response;
+    if (this.#response.reset) return Promise.reject(connectionReset());
     // A string body is a raw page (a gateway's HTML), which fetch's json() would fail to parse.
     if (typeof body === 'string') return Promise.reject(new SyntaxError(`Unexpected token '<', "${body.slice(0, 20)}"... is not valid JSON`));
     return Promise.resolve(body);
@@ -50,6 +52,12 @@ class DirectResponse implements TransportResponse, HeaderReader {
 
   text(): Promise<string> {
     const { body } = this.#response;
+    if (this.#response.reset) return Promise.reject(connectionReset());
     return Promise.resolve(typeof body === 'string' ? body : JSON.stringify(body));
   }
+}
+
+/** What a reset connection looks like to the client: the body breaks off. */
+function connectionReset(): TransportError {
+  return new TransportError('ECONNRESET: the connection was reset by the peer');
 }

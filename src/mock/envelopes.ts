@@ -15,6 +15,8 @@ export interface MockResponse {
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: unknown;
+  /** True for a connection reset instead of an answer (a site's direct face): faces fail the request as a network error. */
+  reset?: boolean;
 }
 
 const DOCS = 'https://scrapfly.io/docs/scrape-api/error/';

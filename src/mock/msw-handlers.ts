@@ -23,3 +23,17 @@ export function createMswHandlers(options: { core: MockCore; clock: Clock; baseU
     http.get(`${base}/account`, resolver),
   ];
 }
+
+/**
+ * A catch-all handler for direct fetches of the shops' pages, served by the sites' core. A
+ * connection reset becomes a network error (`HttpResponse.error()`). Put it after the Scrapfly
+ * handlers.
+ */
+export function createMswSiteHandlers(options: { core: Pick<MockCore, 'receive'>; clock: Clock }): HttpHandler[] {
+  const resolver = async ({ request }: { request: Request }) => {
+    const response = await serveMockRequest({ core: options.core, clock: options.clock, method: request.method, url: request.url, signal: request.signal });
+    if (response.reset) return HttpResponse.error();
+    return new HttpResponse(typeof response.body === 'string' ? response.body : JSON.stringify(response.body), { status: response.status, headers: response.headers });
+  };
+  return [http.all(/^https?:\/\//, resolver)];
+}

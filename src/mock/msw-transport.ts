@@ -25,6 +25,8 @@ export function createMswTransport(options: { handlers: RequestHandler[] }): Tra
       }
       if (signal?.aborted) throw signal.reason;
       if (!response) throw new TransportError(`No mock handler for ${request.method} ${new URL(request.url).pathname}`);
+      // HttpResponse.error(): the connection failed (a site's reset).
+      if (response.type === 'error') throw new TransportError('ECONNRESET: the connection was reset by the peer');
       return response;
     },
   };

@@ -11,7 +11,8 @@ import type { MockResponse } from './envelopes.js';
 import type { MockCore, MockReception } from './mock-core.js';
 
 export interface ServeMockRequestOptions<T> {
-  core: MockCore;
+  /** The Scrapfly mock core, or the sites' (anything that receives requests). */
+  core: Pick<MockCore, 'receive'>;
   clock: Clock;
   method: string;
   url: string;

@@ -4,6 +4,7 @@
  * milliseconds; probabilities are per internal attempt unless noted.
  */
 import type { LatencySpec } from '../latency/latency-spec.js';
+import type { SiteWorldSpec } from './site-world-spec.js';
 
 /** The feature level of a request: what the mock keys behaviour on. */
 export type FeatureLevel = 'plain' | 'render_js' | 'asp';
@@ -122,6 +123,8 @@ export interface WorldSpec {
   /** Throttlers by target domain (without `www.`); none when absent. */
   throttlers?: Record<string, ThrottlerSpec>;
   options: MockOptions;
+  /** How the shops' own sites answer direct fetches; none when absent (then direct tiers are refused at load). */
+  sites?: SiteWorldSpec;
   /** Products by target URL; a URL not listed gets a price derived from the URL. */
   products: ReadonlyMap<string, ProductSpec>;
 }

@@ -4,7 +4,10 @@
  * it: our engine over undici, the official SDKs (`host: 'http://127.0.0.1:PORT'`), curl.
  *
  * - `GET|POST|PUT|PATCH|HEAD|OPTIONS /scrape`, `GET /account`: as the API answers them.
- * - `GET /__admin/stats`: the core's counters (MockStats) as JSON; `GET /__admin/health`: `{ok:true}`.
+ * - `GET /sites/<host>/<path>`: the shop's own page as a direct fetch meets it (the world's `sites`):
+ *   point a direct tier's base URL at `<url>/sites`.
+ * - `GET /__admin/stats`: the core's counters (MockStats) as JSON; `GET /__admin/sites`: the
+ *   sites' (SiteStats); `GET /__admin/health`: `{ok:true}`.
  *
  * A client that disconnects before its answer leaves the scrape running server-side: the account
  * slot stays held until the simulated scrape ends (unless the world's `releaseSlotOnDisconnect`),
@@ -12,11 +15,13 @@
  * in a handler a 500 (`ERR::API::INTERNAL_ERROR`), and the server keeps serving.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { Duplex } from 'node:stream';
 import { createScaledClock } from '../clock/real-clock.js';
 import { BatchscopeError } from '../errors.js';
 import { renderFlatError, type MockResponse } from '../mock/envelopes.js';
 import { createMockCore, type MockCore } from '../mock/mock-core.js';
+import { createSiteCore, type SiteCore } from '../mock/site-core.js';
 import { serveMockRequest } from '../mock/serve-request.js';
 import type { WorldSpec } from '../mock/world-spec.js';
 import type { CancelTimer, Clock, EventSink } from '../ports.js';
@@ -25,9 +30,13 @@ import { createSeededRandom } from '../random/seeded-random.js';
 export interface MockHttpServer {
   /** `http://127.0.0.1:PORT` (no trailing slash): pass it as the client's base URL. */
   url: string;
+  /** `<url>/sites`: the base URL for direct fetches of the shops' pages (the world's `sites`). */
+  sitesUrl: string;
   port: number;
   /** The core behind the server: `stats()` for its counters. */
   core: MockCore;
+  /** The shops' sites behind `/sites`: `stats()` for their counters. */
+  sites: SiteCore;
   /** The server's clock, in simulated milliseconds since the epoch. */
   clock: Clock;
   /** Stops accepting, ends open connections and pending scrapes; resolves when closed. Idempotent. */
@@ -56,6 +65,9 @@ export interface MockHttpServerOptions {
 }
 
 const NO_EVENTS: EventSink = { emit: () => {} };
+
+/** Where the HTTP face serves the shops' own pages: `<url>/sites/<host>/<path>` (pass `<url>/sites` as the direct base URL). */
+export const SITES_PREFIX = '/sites/';
 const ignore = (): void => {};
 
 /**
@@ -78,7 +90,8 @@ export async function startMockHttpServer(options: MockHttpServerOptions): Promi
     originMs: clock.now(),
   });
 
-  const server = createServer({ keepAlive: true }, (req, res) => handleRequest(req, res, core, clock));
+  const sites = createSiteCore({ world: options.world, clock, random: createSeededRandom(options.seed ?? 1).fork('sites') });
+  const server = createServer({ keepAlive: true }, (req, res) => handleRequest(req, res, core, sites, clock));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerMalformed(error, socket));
   await listen(server, options.port ?? 0, host);
   const address = server.address();
@@ -97,7 +110,8 @@ export async function startMockHttpServer(options: MockHttpServerOptions): Promi
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) void close();
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, core, clock, close };
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { url, sitesUrl: `${url}${SITES_PREFIX.slice(0, -1)}`, port, core, sites, clock, close };
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
@@ -118,14 +132,19 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
 }
 
 /** One HTTP request: the admin paths, or the core through serveMockRequest. */
-function handleRequest(req: IncomingMessage, res: ServerResponse, core: MockCore, clock: Clock): void {
+function handleRequest(req: IncomingMessage, res: ServerResponse, core: MockCore, sites: SiteCore, clock: Clock): void {
   req.on('error', ignore);
   res.on('error', ignore);
   const url = req.url ?? '/';
   const method = req.method ?? 'GET';
   if (url.startsWith('/__admin/')) {
     req.resume();
-    answerAdmin(res, url, method, core);
+    answerAdmin(res, url, method, core, sites);
+    return;
+  }
+  if (url.startsWith(SITES_PREFIX)) {
+    req.resume();
+    serveSitePage(req, res, sites, clock, `https://${url.slice(SITES_PREFIX.length)}`);
     return;
   }
   // Scrapfly forwards a request body upstream; the mock has no upstream, so it only drains it.
@@ -151,7 +170,36 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, core: MockCore
   );
 }
 
-function answerAdmin(res: ServerResponse, url: string, method: string, core: MockCore): void {
+/**
+ * A direct fetch of a shop's page through the HTTP face: the sites' answer, gzip-compressed when
+ * the client accepts it (as real sites do), or a reset connection.
+ */
+function serveSitePage(req: IncomingMessage, res: ServerResponse, sites: SiteCore, clock: Clock, url: string): void {
+  const method = req.method ?? 'GET';
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  serveMockRequest({ core: sites, clock, method, url, signal: controller.signal }).then(
+    (response) => {
+      if (response.reset) {
+        res.socket?.destroy();
+        return;
+      }
+      if (!gzip || typeof response.body !== 'string') return send(res, response, method === 'HEAD');
+      if (res.destroyed || res.writableEnded) return;
+      const body = gzipSync(response.body);
+      res.writeHead(response.status, { ...response.headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': body.length });
+      res.end(method === 'HEAD' ? undefined : body);
+    },
+    (error: unknown) => {
+      if (!controller.signal.aborted) send(res, internalError(error), method === 'HEAD');
+    },
+  );
+}
+
+function answerAdmin(res: ServerResponse, url: string, method: string, core: MockCore, sites: SiteCore): void {
   const path = url.split('?', 1)[0];
   if (method !== 'GET' && method !== 'HEAD') {
     send(res, { status: 405, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { http_code: 405, reason: 'Method Not Allowed', message: `Method ${method} is not allowed on ${path}` } }, method === 'HEAD');
@@ -159,6 +207,7 @@ function answerAdmin(res: ServerResponse, url: string, method: string, core: Moc
   }
   const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (path === '/__admin/stats') send(res, { status: 200, headers: json, body: core.stats() }, method === 'HEAD');
+  else if (path === '/__admin/sites') send(res, { status: 200, headers: json, body: sites.stats() }, method === 'HEAD');
   else if (path === '/__admin/health') send(res, { status: 200, headers: json, body: { ok: true } }, method === 'HEAD');
   else send(res, { status: 404, headers: json, body: { http_code: 404, reason: 'Not Found', message: `No admin route ${path} (try /__admin/stats)` } }, method === 'HEAD');
 }

@@ -30,6 +30,8 @@ export interface AttemptRecord {
   abandonedAtMs: number | null;
   /** Why the client stopped waiting early (abandon, or a cut request), or null. */
   cutReason: CutReason | null;
+  /** True for a direct fetch of the page (a direct tier), false for a Scrapfly request. */
+  direct: boolean;
 }
 
 export interface ItemRecord {
@@ -105,6 +107,7 @@ export function buildRunRecords(events: readonly BatchEvent[], options: { items?
           startedAsZombie: e.zombie,
           abandonedAtMs: null,
           cutReason: null,
+          direct: e.via === 'direct',
         });
         break;
       case 'attempt.abandon': {
@@ -164,11 +167,13 @@ export function buildRunRecords(events: readonly BatchEvent[], options: { items?
 }
 
 /**
- * The stretch during which a request ran on after its client stopped waiting (a zombie), ms, or
- * null when the client waited for it to end or its real end is unknown. `toMs` is the server's end
+ * The stretch during which a Scrapfly request ran on after its client stopped waiting (a zombie),
+ * ms, or null when the client waited for it to end, its real end is unknown, or it was a direct fetch. `toMs` is the server's end
  * when the mock reported it, else the end of the abandoned request.
  */
 export function zombieSpanOf(a: AttemptRecord): { fromMs: number; toMs: number } | null {
+  // A direct fetch left running holds a connection, not a Scrapfly slot.
+  if (a.direct) return null;
   const stoppedMs = a.startedAsZombie ? a.startMs : a.abandonedAtMs ?? (a.result === 'read-timeout' || a.result === 'cut' ? a.endMs : null);
   if (stoppedMs === null) return null;
   // Cancelled by the client with no server record: a live run cannot see the server side.

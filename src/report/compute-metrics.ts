@@ -95,6 +95,16 @@ export interface RunMetrics {
     /** Credits reported by the responses the client received (X-Scrapfly-Api-Cost). */
     creditsSeenByClient: number;
   };
+  /** Direct fetches of the pages (direct tiers): no Scrapfly slot, no credits. */
+  direct: {
+    requests: number;
+    /** Refusals (403, or a challenge page such as a CAPTCHA). */
+    blocked: number;
+    /** 429 answers of the sites. */
+    throttled: number;
+    /** Connection failures (resets, refused connections, broken bodies). */
+    networkErrors: number;
+  };
   attempts: { total: number; timeouts: number; byResult: Record<string, number> };
   domains: DomainStats[];
   warnings: {
@@ -159,6 +169,7 @@ export function computeMetrics(
   const stalls = computeStalls(records, thresholdMs, names);
   const zombies = computeZombies(records);
   const scrapfly = computeScrapfly(events, records);
+  const direct = computeDirect(records);
   const byResult: Record<string, number> = {};
   let timeouts = 0;
   for (const a of records.attempts) {
@@ -195,6 +206,7 @@ export function computeMetrics(
     queueWait: { p50Ms: queue.p50, p95Ms: queue.p95, maxMs: queue.max },
     zombies,
     scrapfly,
+    direct,
     attempts: { total: records.attempts.length, timeouts, byResult },
     domains,
     warnings: {
@@ -260,6 +272,8 @@ function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): Ru
   let seenByClient = 0;
   let chargedByMock = 0;
   let requests = 0;
+  const directAttempts = new Set<string>();
+  for (const a of records.attempts) if (a.direct) directAttempts.add(`${a.item}.${a.attempt}`);
   for (const e of events) {
     if (e.type === 'mock.accept') {
       sawMock = true;
@@ -268,11 +282,24 @@ function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): Ru
       sawMock = true;
       chargedByMock += e.costCredits;
     } else if (e.type === 'attempt.end') {
+      if (directAttempts.size > 0 && directAttempts.has(`${e.item}.${e.attempt}`)) continue;
       if (e.status === 429) throttled++;
       seenByClient += e.costCredits;
       if (!sawMock && e.accountConcurrency !== null) peak = Math.max(peak, e.accountConcurrency);
     }
   }
-  requests = records.attempts.length;
+  requests = records.attempts.length - directAttempts.size;
   return { requests, throttled, peakConcurrency: peak, creditsCharged: sawMock ? chargedByMock : seenByClient, creditsSeenByClient: seenByClient };
+}
+
+function computeDirect(records: RunRecords): RunMetrics['direct'] {
+  const out = { requests: 0, blocked: 0, throttled: 0, networkErrors: 0 };
+  for (const a of records.attempts) {
+    if (!a.direct) continue;
+    out.requests++;
+    if (a.errorClass === 'blocked') out.blocked++;
+    else if (a.status === 429) out.throttled++;
+    else if (a.errorClass === 'network') out.networkErrors++;
+  }
+  return out;
 }

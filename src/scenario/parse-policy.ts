@@ -4,7 +4,7 @@
  * "render_js", "asp") or objects with an optional `base` tier name and overrides.
  */
 import { ERROR_CLASSES } from '../events/batch-event.js';
-import { CLIENT_PRESETS, DEFAULT_TIERS, PLAIN_CLIENT, type BackoffSpec, type ClientSpec, type ErrorSelector, type Policy, type TierSpec } from '../engine/policy.js';
+import { CLIENT_PRESETS, DEFAULT_TIERS, DIRECT_TIER, PLAIN_CLIENT, type BackoffSpec, type ClientSpec, type ErrorSelector, type Policy, type TierSpec } from '../engine/policy.js';
 import { resolveServerBudget } from '../scrapfly/timeout-rules.js';
 import { join, show, type FieldReader, type JsonObject } from './field-reader.js';
 import type { ScenarioNote } from './scenario-types.js';
@@ -143,18 +143,37 @@ function parseBreaker(reader: FieldReader, value: unknown, path: string): Policy
   return { consecutiveTimeouts: reader.number(obj['consecutiveTimeouts'], join(path, 'consecutiveTimeouts'), { integer: true, positive: true }) };
 }
 
+/** A tier of the default ladder, or the direct tier, by name. */
+function findBaseTier(name: string): TierSpec {
+  return name === DIRECT_TIER.name ? DIRECT_TIER : (DEFAULT_TIERS.find((t) => t.name === name) as TierSpec);
+}
+
+/** Keys a direct tier may set; the others are Scrapfly parameters a direct fetch does not send. */
+const DIRECT_TIER_KEYS = ['base', 'name', 'readTimeoutMs'];
+
+/** Reads `{base: "direct", name?, readTimeoutMs?}`. */
+function parseDirectTier(reader: FieldReader, obj: JsonObject, tpath: string): TierSpec {
+  for (const key of Object.keys(obj)) {
+    if (!DIRECT_TIER_KEYS.includes(key)) reader.fail(join(tpath, key), `is a Scrapfly parameter; a direct tier fetches the page itself and takes only ${DIRECT_TIER_KEYS.join(', ')}`);
+  }
+  const tier: TierSpec = { ...DIRECT_TIER, name: obj['name'] === undefined ? DIRECT_TIER.name : reader.string(obj['name'], join(tpath, 'name')) };
+  if (obj['readTimeoutMs'] !== undefined) tier.readTimeoutMs = parseReadTimeout(reader, obj['readTimeoutMs'], join(tpath, 'readTimeoutMs'));
+  return tier;
+}
+
 const TIER_KEYS = ['base', 'name', 'renderJs', 'asp', 'proxyPool', 'country', 'retry', 'timeoutMs', 'costBudget', 'readTimeoutMs'];
 
 function parseTiers(reader: FieldReader, value: unknown, path: string): TierSpec[] {
   const list = reader.array(value, path);
   if (list.length === 0) reader.fail(path, 'must hold at least one tier');
-  const names = DEFAULT_TIERS.map((t) => t.name);
+  const names = [...DEFAULT_TIERS.map((t) => t.name), DIRECT_TIER.name];
   return list.map((entry, i) => {
     const tpath = join(path, i);
-    if (typeof entry === 'string') return { ...(DEFAULT_TIERS.find((t) => t.name === reader.oneOf(entry, names, tpath)) as TierSpec) };
+    if (typeof entry === 'string') return { ...findBaseTier(reader.oneOf(entry, names, tpath)) };
     const obj = reader.object(entry, tpath);
     reader.knownKeys(obj, TIER_KEYS, tpath);
     const baseName = obj['base'] === undefined ? 'plain' : reader.oneOf(obj['base'], names, join(tpath, 'base'));
+    if (baseName === DIRECT_TIER.name) return parseDirectTier(reader, obj, tpath);
     const base = DEFAULT_TIERS.find((t) => t.name === baseName) as TierSpec;
     const tier: TierSpec = {
       name: obj['name'] === undefined ? base.name : reader.string(obj['name'], join(tpath, 'name')),

@@ -4,7 +4,8 @@
  */
 import { ScenarioError } from '../errors.js';
 import { parseBudgetEntries } from './budget-entries.js';
-import { join, type FieldReader as Reader, FieldReader } from './field-reader.js';
+import { isDirectTier } from '../engine/policy.js';
+import { join, show, type FieldReader as Reader, FieldReader } from './field-reader.js';
 import { parseItems } from './parse-items.js';
 import { parsePolicies } from './parse-policy.js';
 import { parseWorld } from './parse-world.js';
@@ -33,6 +34,8 @@ export function parseScenario(options: { json: unknown; source: string }): Scena
   const { items, products } = parseItems(reader, obj['items'], 'items');
   const world = parseWorld(reader, obj['world'], 'world');
   const policies = parsePolicies(reader, obj['policies'], 'policies', notes);
+  const direct = policies.find((p) => p.tiers.some(isDirectTier));
+  if (direct && !world.sites) reader.fail('world.sites', `is required: policy ${show(direct.name)} has a direct tier, which fetches the shops' own pages`);
   let startMs = Date.UTC(2025, 0, 1);
   if (obj['startAt'] !== undefined) {
     const text = reader.string(obj['startAt'], 'startAt');

@@ -17,13 +17,14 @@ import {
 } from '../mock/world-spec.js';
 import { join, show, type FieldReader } from './field-reader.js';
 import { parseLatency } from './parse-latency.js';
+import { parseSites } from './parse-sites.js';
 
 const LEVEL_KEYS = ['default', ...FEATURE_LEVELS] as const;
 
 /** Reads `world`; products are filled in from the items by the caller. */
 export function parseWorld(reader: FieldReader, value: unknown, path: string): Omit<WorldSpec, 'products'> {
   const obj = reader.object(value, path);
-  reader.knownKeys(obj, ['account', 'behaviour', 'domains', 'waves', 'throttlers', 'options'], path);
+  reader.knownKeys(obj, ['account', 'behaviour', 'domains', 'waves', 'throttlers', 'options', 'sites'], path);
   const behaviour = parseLevelled(reader, obj['behaviour'], join(path, 'behaviour'));
   if (!behaviour.default?.latency) reader.fail(join(join(join(path, 'behaviour'), 'default'), 'latency'), 'is required: every request needs a latency model');
   const domains: Record<string, LevelledBehaviour> = {};
@@ -40,6 +41,7 @@ export function parseWorld(reader: FieldReader, value: unknown, path: string): O
     options: parseOptions(reader, obj['options'], join(path, 'options')),
   };
   if (obj['throttlers'] !== undefined) world.throttlers = parseThrottlers(reader, obj['throttlers'], join(path, 'throttlers'));
+  if (obj['sites'] !== undefined) world.sites = parseSites(reader, obj['sites'], join(path, 'sites'));
   return world;
 }
 

@@ -12,7 +12,11 @@ import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
 import { createCollectingSink, createFanOutSink } from '../events/collect-events.js';
 import { createDirectTransport } from '../mock/direct-transport.js';
 import { createMockCore, type MockStats } from '../mock/mock-core.js';
-import { createMswHandlers } from '../mock/msw-handlers.js';
+import { createMswHandlers, createMswSiteHandlers } from '../mock/msw-handlers.js';
+import { routeSiteRequests } from '../mock/route-site-requests.js';
+import { createSiteCore } from '../mock/site-core.js';
+import { isDirectTier } from '../engine/policy.js';
+import { SCRAPFLY_BASE_URL } from '../scrapfly/scrapfly-client.js';
 import { createMswTransport } from '../mock/msw-transport.js';
 import { withInProcessHop } from '../mock/in-process-hop.js';
 import type { EventSink, Transport } from '../ports.js';
@@ -65,8 +69,14 @@ export async function simulatePolicy(options: {
   const random = createSeededRandom(seed);
   const core = createMockCore({ world: scenario.world, clock, random: random.fork('mock'), events, originMs: scenario.startMs });
   // Both faces put the same zero-delay network hop in front of the core (the direct face builds it in).
-  const transport: Transport =
+  let transport: Transport =
     face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswHandlers({ core, clock }) }) }) : createDirectTransport({ core, clock, hop: true });
+  // Direct tiers fetch the shops' pages: those requests go to the sites' mock, over the same face.
+  if (policy.tiers.some(isDirectTier)) {
+    const sites = createSiteCore({ world: scenario.world, clock, random: random.fork('mock').fork('sites') });
+    const siteFace = face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswSiteHandlers({ core: sites, clock }) }) }) : createDirectTransport({ core: sites, clock, hop: true });
+    transport = routeSiteRequests({ scrapfly: transport, sites: siteFace, scrapflyBaseUrl: SCRAPFLY_BASE_URL });
+  }
   const result = await clock.run(async () => {
     const batch = await runBatch({
       items: scenario.items,

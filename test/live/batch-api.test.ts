@@ -84,7 +84,7 @@ describe('the batch-update API', () => {
     ['a negative limit', { body: { limit: -3 } }, 'limit', /^limit must be a positive integer or null, got -3$/],
     ['too many workers', { body: { max_workers: 9 } }, 'max_workers', /^max_workers must be an integer from 1 to 8, or null, got 9$/],
     ['days as a string', { body: { days_threshold: '7' } }, 'days_threshold', /got "7"$/],
-    ['use_scrapfly false', { body: { use_scrapfly: false } }, 'use_scrapfly', /^use_scrapfly=false .* is not supported/],
+    ['use_scrapfly as a string', { body: { use_scrapfly: 'no' } }, 'use_scrapfly', /^use_scrapfly must be true or false, got "no"$/],
     ['wait as a string', { body: { wait: 'yes' } }, 'wait', /^wait must be true or false, got "yes"$/],
     ['unknown machine ids', { body: { machine_ids: [2, 999] } }, 'machine_ids', /^machine_ids names machines the store does not have: 999$/],
   ])('answers 400 naming the field for %s', async (_what, init, field, message) => {

@@ -35,8 +35,10 @@ export function importScenarioItems(store: Store, scenario: Scenario): Machine[]
 }
 
 /** A small world of `count` items on three domains: fixed latencies, one domain that hangs sometimes. */
-export function makeLiveScenario(options: { count: number; workers: number; latencyMs?: number; apiKeys?: string[]; concurrency?: number }): Scenario {
+export function makeLiveScenario(options: { count: number; workers: number; latencyMs?: number; apiKeys?: string[]; concurrency?: number; sites?: unknown }): Scenario {
   const latency = options.latencyMs ?? 2000;
+  // The shops' own sites answer direct fetches in the same fixed time unless the test says otherwise.
+  const sites = options.sites ?? { default: { latency: { type: 'fixed', ms: latency } } };
   return parseScenario({
     source: 'live-test',
     json: {
@@ -47,6 +49,7 @@ export function makeLiveScenario(options: { count: number; workers: number; late
       world: {
         account: { concurrency: options.concurrency ?? options.workers * 2, credits: 1_000_000, ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}) },
         behaviour: { default: { latency: { type: 'fixed', ms: latency } } },
+        sites,
       },
       policies: [{ name: 'p', workers: options.workers, client: { preset: 'plain', readTimeoutMs: 'auto', maxTries: 1 }, tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }], escalateOn: [] }],
     },
@@ -99,6 +102,36 @@ export const AGREEMENT_SCENARIO_JSON = {
         { base: 'render_js', retry: false, timeoutMs: '60s' },
       ],
       escalateOn: ['proxy', 'no-price', 'server-timeout'],
+    },
+  ],
+};
+
+/**
+ * The scenario of the direct-tier agreement test: the shops' own sites refuse some direct fetches
+ * (403, CAPTCHA pages, 429 with Retry-After, resets) and one of them stalls past the direct tier's
+ * read timeout; the ladder escalates those to Scrapfly. Latencies stay far from every timeout.
+ */
+export const DIRECT_AGREEMENT_SCENARIO_JSON = {
+  name: 'sim-vs-live-direct',
+  startAt: '2025-08-06T03:00:00Z',
+  seed: 77,
+  items: { count: 24, domains: { 'shop-a.example': 2, 'shop-b.example': 1, 'stalling.example': 1 } },
+  world: {
+    account: { concurrency: 8, credits: 100_000 },
+    behaviour: { default: { latency: { type: 'lognormal', medianMs: '20s', sigma: 0.15, maxMs: '24s' }, noPrice: 0.05 } },
+    sites: {
+      default: { latency: { type: 'lognormal', medianMs: '8s', sigma: 0.15, maxMs: '10s' }, errors: { 'http-403': 0.15, captcha: 0.1, reset: 0.1, 'http-429': 0.1 }, retryAfterSeconds: 5 },
+      domains: { 'stalling.example': { hang: { p: 0.6, latency: { type: 'fixed', ms: '90s' } } } },
+    },
+  },
+  policies: [
+    {
+      name: 'direct-then-scrapfly',
+      workers: 4,
+      client: { preset: 'plain', readTimeoutMs: 'auto', maxTries: 1 },
+      tiers: [{ base: 'direct', readTimeoutMs: '25s' }, { base: 'plain', retry: false, timeoutMs: '30s' }],
+      retry: { maxCalls: 2, on: ['throttled'], backoff: { initialMs: '1s', factor: 2, maxMs: '2s', jitter: 'none' } },
+      escalateOn: ['blocked', 'throttled', 'network', 'client-timeout', 'no-price'],
     },
   ],
 };

@@ -69,7 +69,7 @@ describe('run (live batch through the CLI)', () => {
 
   it('needs a key for the real API, says so in one line, and rejects bad flags', async () => {
     const missing = await runCliCaptured(['run', '--store', ':memory:'], { env: {} });
-    expect([missing.code, missing.stderr]).toEqual([2, 'error: No Scrapfly API key: set SCRAPFLY_KEY or pass --scrapfly-key-file <file>\n']);
+    expect([missing.code, missing.stderr]).toEqual([2, 'error: No Scrapfly API key: set SCRAPFLY_KEY or pass --scrapfly-key-file <file> (or fetch the pages directly with --direct)\n']);
     const badFile = await runCliCaptured(['run', '--store', ':memory:', '--scrapfly-key-file', 'nope.key'], { env: {} });
     expect([badFile.code, badFile.stderr]).toEqual([1, 'error: Cannot read the Scrapfly key file nope.key (no such file)\n']);
     const bad = await runCliCaptured(['run', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1', '--limit', '0']);

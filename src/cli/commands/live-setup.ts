@@ -6,6 +6,7 @@
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { toDirectPolicy, usesScrapfly, type Policy } from '../../engine/policy.js';
 import { createDefaultLiveConfig, loadLiveConfig, type LiveConfig } from '../../live/live-config.js';
 import { isLoopbackUrl, LOCAL_MOCK_KEY, readScrapflyKey } from '../../live/scrapfly-key.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
@@ -31,6 +32,10 @@ export function describeScrapflyOptions(y: Argv): Argv {
     .option('scenario', { type: 'string', describe: "Take the policy from this scenario file (with --policy) instead of the config's" })
     .option('policy', { type: 'string', describe: 'The scenario policy to run (default: the first)' })
     .option('max-change', { type: 'number', describe: 'Flag price changes above this ratio for review instead of applying them (default 0.5 = ±50%)' })
+    .option('direct-base-url', {
+      type: 'string',
+      describe: "Send direct fetches (a policy's direct tier, --direct, use_scrapfly=false) to <url>/<host>/<path> instead of the pages themselves, e.g. the mock's http://127.0.0.1:8787/sites",
+    })
     .option('report', { type: 'boolean', default: true, describe: 'Write the run log and reports (--no-report to skip)' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Folder for run logs and reports' });
 }
@@ -39,19 +44,24 @@ export interface ScrapflySetup {
   apiKey: string;
   /** The base URL, or null for the real API. */
   baseUrl: string | null;
+  /** Where direct fetches go: null for the pages' own URLs. */
+  directBaseUrl: string | null;
+  /** False when no key was configured (`apiKey` is then a placeholder for a mock on this machine). */
+  hasKey: boolean;
   config: LiveConfig;
   reportsDir: string | null;
 }
 
-/** Reads the key, base URL and config. A missing key is an error unless the URL is on this machine. */
-export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo, 'env' | 'cwd'>): ScrapflySetup {
+/**
+ * Reads the key, base URLs and config. With `direct`, the policy's ladder becomes one direct tier.
+ * A missing key is an error when the policy goes through Scrapfly, unless the URL is on this machine.
+ */
+export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo, 'env' | 'cwd'>, options: { direct?: boolean; deferKeyCheck?: boolean } = {}): ScrapflySetup {
   const url = typeof argv['scrapfly-url'] === 'string' && argv['scrapfly-url'] !== '' ? argv['scrapfly-url'].replace(/\/+$/, '') : null;
   if (url !== null && !/^https?:\/\/[^/?#]+$/.test(url)) throw new UsageError(`--scrapfly-url must be a base URL such as http://127.0.0.1:8787, got ${url}`);
+  const directBaseUrl = readDirectBaseUrl(argv);
   const keyFile = typeof argv['scrapfly-key-file'] === 'string' ? argv['scrapfly-key-file'] : null;
   const key = readScrapflyKey({ env: io.env, keyFile, cwd: io.cwd });
-  if (key === null && !(url !== null && isLoopbackUrl(url))) {
-    throw new UsageError('No Scrapfly API key: set SCRAPFLY_KEY or pass --scrapfly-key-file <file>');
-  }
   let config = typeof argv['config'] === 'string' ? loadLiveConfig({ path: argv['config'], cwd: io.cwd }) : createDefaultLiveConfig();
   if (typeof argv['scenario'] === 'string') {
     const scenario = loadScenarioFile(argv['scenario'], io.cwd);
@@ -66,9 +76,38 @@ export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo,
     if (typeof maxChange !== 'number' || !Number.isFinite(maxChange) || maxChange < 0) throw new UsageError(`--max-change must be a ratio of at least 0 (0.5 = ±50%), got ${String(maxChange)}`);
     config = { ...config, maxChangeRatio: maxChange };
   }
+  if (options.direct) config = { ...config, policy: toDirectPolicy(config.policy) };
   const reportDir = argv['report-dir'];
   if (reportDir !== undefined && (typeof reportDir !== 'string' || reportDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportDir)}`);
-  return { apiKey: key ?? LOCAL_MOCK_KEY, baseUrl: url, config, reportsDir: argv['report'] === false ? null : resolve(io.cwd, String(reportDir ?? 'reports')) };
+  const setup = { apiKey: key ?? LOCAL_MOCK_KEY, hasKey: key !== null, baseUrl: url, directBaseUrl, config, reportsDir: argv['report'] === false ? null : resolve(io.cwd, String(reportDir ?? 'reports')) };
+  if (!options.deferKeyCheck) requireScrapflyKey(setup, config.policy, { hint: options.direct !== undefined });
+  return setup;
+}
+
+/**
+ * Throws the one-line usage error for a missing key when `policy` goes through Scrapfly and the
+ * base URL is not a mock on this machine. `hint` mentions `--direct`.
+ */
+export function requireScrapflyKey(setup: ScrapflySetup, policy: Policy, options: { hint?: boolean } = {}): void {
+  if (setup.hasKey || !usesScrapfly(policy) || (setup.baseUrl !== null && isLoopbackUrl(setup.baseUrl))) return;
+  throw new UsageError(`No Scrapfly API key: set SCRAPFLY_KEY or pass --scrapfly-key-file <file>${options.hint ? ' (or fetch the pages directly with --direct)' : ''}`);
+}
+
+/** `--direct-base-url`: an http(s) URL, maybe with a path, without query or fragment; null when absent. */
+function readDirectBaseUrl(argv: Record<string, unknown>): string | null {
+  const raw = argv['direct-base-url'];
+  if (raw === undefined || raw === '') return null;
+  const text = String(raw).replace(/\/+$/, '');
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(text);
+  } catch {
+    parsed = null;
+  }
+  if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(text)) {
+    throw new UsageError(`--direct-base-url must be an http(s) URL without query, such as http://127.0.0.1:8787/sites, got ${String(raw)}`);
+  }
+  return text;
 }
 
 /** A positive integer flag, or null when absent. */

@@ -7,6 +7,7 @@
  */
 import type { Argv } from 'yargs';
 import { createRealClock, createScaledClock } from '../../clock/real-clock.js';
+import { isDirectTier, usesScrapfly, type Policy } from '../../engine/policy.js';
 import { UsageError } from '../../errors.js';
 import type { BatchEvent } from '../../events/batch-event.js';
 import { createPriceExtractor } from '../../extract/extract-price.js';
@@ -18,7 +19,7 @@ import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
 import { formatDurationMs, parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
-import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, showPath, type ScrapflySetup } from './live-setup.js';
+import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
 
 export interface RunOptions {
   store: string;
@@ -32,6 +33,8 @@ export interface RunOptions {
   stallThresholdMs: number;
   /** Clock milliseconds per real millisecond (1: real time); for a mock face serving scaled time. */
   timeScale: number;
+  /** `--direct`: the policy's ladder became one direct tier. */
+  direct: boolean;
 }
 
 export function describeRun(y: Argv): Argv {
@@ -46,9 +49,11 @@ export function describeRun(y: Argv): Argv {
     .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'Progress on stderr: a bar on a terminal, plain lines otherwise' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'A worker whose request runs longer than this counts as stalled' })
     .option('time-scale', { type: 'number', default: 1, describe: "Clock ms per real ms; match the mock's --time-scale when testing against it" })
+    .option('direct', { type: 'boolean', default: false, describe: "Fetch the pages directly, without Scrapfly (the existing system's use_scrapfly=false): the policy's ladder becomes one direct tier; no key needed" })
     .example('$0 run --days-threshold 1 --limit 50', 'price up to 50 machines not checked for a day')
     .example('$0 run --scrapfly-url http://127.0.0.1:8787 --time-scale 60', "against `serve-mock --port 8787 --time-scale 60`")
     .example('$0 run --resume batch_20250806_030023_901652f0', 'finish a batch that was cancelled or killed')
+    .example('$0 run --direct --direct-base-url http://127.0.0.1:8787/sites --time-scale 60', "fetch the pages of `serve-mock --port 8787 --time-scale 60` directly")
     .epilogue(
       'The API key comes from $SCRAPFLY_KEY or --scrapfly-key-file and is never printed or stored. Every result is committed to the store as it lands. ' +
         'Exit codes: 0 completed, 1 failed, 2 bad flags, 130 cancelled (Ctrl-C; resume with --resume <batch-id>).',
@@ -78,10 +83,13 @@ export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOpt
   if (resume !== null && (days !== undefined || argv['limit'] !== undefined || ids !== null || batchId !== null)) {
     throw new UsageError('--resume continues a batch with its own machines; drop --days-threshold, --limit, --ids and --batch-id');
   }
+  const direct = argv['direct'] === true;
+  if (resume !== null && direct) throw new UsageError('--resume continues a batch with its own policy; drop --direct');
   const progress = argv['progress'];
   return {
     store: readStorePath(argv, io),
-    setup: readScrapflySetup(argv, io),
+    // A resumed batch runs its stored policy: the key is checked once that policy is known.
+    setup: readScrapflySetup(argv, io, { direct, deferKeyCheck: resume !== null }),
     resume,
     batchId,
     selection: { daysThreshold: typeof days === 'number' ? days : null, limit: readPositiveInteger(argv, 'limit'), ids },
@@ -90,6 +98,7 @@ export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOpt
     progress: progress === 'bar' || progress === 'lines' || progress === 'none' ? progress : 'auto',
     stallThresholdMs: threshold,
     timeScale: scale,
+    direct,
   };
 }
 
@@ -100,6 +109,15 @@ export async function runRunCommand(options: RunOptions, io: CliIo): Promise<num
   const clock = options.timeScale === 1 ? createRealClock() : createScaledClock({ scale: options.timeScale });
   const policy = options.workers === null ? setup.config.policy : { ...setup.config.policy, workers: options.workers };
   const stored = options.resume === null ? null : store.batches.getBatch(options.resume);
+  if (options.resume !== null) {
+    try {
+      requireScrapflyKey(setup, stored?.policy ?? policy);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+  const effective = stored?.policy ?? policy;
   const workers = options.workers ?? stored?.policy.workers ?? policy.workers;
   const transport = createUndiciTransport({ connections: Math.max(1, workers), secret: setup.apiKey });
   const controller = new AbortController();
@@ -114,12 +132,14 @@ export async function runRunCommand(options: RunOptions, io: CliIo): Promise<num
   process.on('SIGTERM', onSigint);
   try {
     const baseUrl = setup.baseUrl ?? SCRAPFLY_BASE_URL;
-    const account = await checkScrapflyAccount({ transport, baseUrl, apiKey: setup.apiKey, signal: controller.signal });
+    // A batch that never calls Scrapfly does not ask it about the account.
+    const account = usesScrapfly(effective) ? await checkScrapflyAccount({ transport, baseUrl, apiKey: setup.apiKey, signal: controller.signal }) : { concurrency: null };
     const env: LiveEnvironment = {
       store,
       transport,
       clock,
       scrapfly: { apiKey: setup.apiKey, baseUrl: setup.baseUrl },
+      direct: { baseUrl: setup.directBaseUrl },
       extractPrice: createPriceExtractor({ selectors: setup.config.selectors }),
       maxChangeRatio: setup.config.maxChangeRatio,
       reportsDir: setup.reportsDir,
@@ -140,11 +160,19 @@ export async function runRunCommand(options: RunOptions, io: CliIo): Promise<num
         machines,
         policy,
         batchId: options.batchId ?? undefined,
-        request: { trigger: 'cli', selection: options.selection, transport: setup.baseUrl === null ? 'scrapfly' : 'http', baseUrl: setup.baseUrl, maxChangeRatio: setup.config.maxChangeRatio },
+        request: {
+          trigger: 'cli',
+          selection: options.selection,
+          transport: setup.baseUrl === null ? 'scrapfly' : 'http',
+          baseUrl: setup.baseUrl,
+          maxChangeRatio: setup.config.maxChangeRatio,
+          useScrapfly: !options.direct,
+          directBaseUrl: setup.directBaseUrl,
+        },
       });
     }
     const verb = options.resume === null ? 'pricing' : `resuming: pricing the remaining`;
-    const startLine = `batch ${batch.batchId}: ${verb} ${batch.remaining} of ${batch.total} machines with ${batch.policy.workers} workers through ${baseUrl} (policy ${batch.policy.name})\n`;
+    const startLine = `batch ${batch.batchId}: ${verb} ${batch.remaining} of ${batch.total} machines with ${batch.policy.workers} workers ${describeRoute(batch.policy, baseUrl, setup.directBaseUrl)} (policy ${batch.policy.name})\n`;
     if (options.json) io.stderr(startLine);
     else io.stdout(startLine);
     const outcome = await runWithProgress(batch, options, io, controller.signal);
@@ -195,6 +223,13 @@ async function runWithProgress(batch: LiveBatch, options: RunOptions, io: CliIo,
     if (timer) clearInterval(timer);
     draw(true);
   }
+}
+
+/** `through <scrapfly>`, `fetching the pages directly`, or both for a ladder that has both. */
+function describeRoute(policy: Policy, scrapflyUrl: string, directBaseUrl: string | null): string {
+  const direct = policy.tiers.some(isDirectTier) ? `fetching the pages directly${directBaseUrl ? ` (through ${directBaseUrl})` : ''}` : null;
+  if (!usesScrapfly(policy)) return direct as string;
+  return direct === null ? `through ${scrapflyUrl}` : `${direct}, then through ${scrapflyUrl}`;
 }
 
 function describeOutcome(outcome: LiveBatchOutcome, io: CliIo): string {

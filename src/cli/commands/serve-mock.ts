@@ -1,7 +1,9 @@
 /**
  * `serve-mock --scenario F`: serves the scenario's world as the mock Scrapfly API over real HTTP
  * until SIGINT or SIGTERM. Prints exactly one readiness line on stdout, with the URL; with
- * `--log-events` each mock event (accept, reject, end) goes to stderr as one JSON line.
+ * `--log-events` each mock event (accept, reject, end) goes to stderr as one JSON line. When the
+ * scenario's world has `sites`, the shops' own pages are served too, for direct fetches
+ * (`run --direct --direct-base-url <url>/sites`).
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
@@ -77,7 +79,8 @@ export async function runServeMockCommand(options: ServeMockOptions, io: CliIo, 
     const server = await startMockHttpServer({ world: scenario.world, port: options.port, host: options.host, timeScale: options.timeScale, seed, signal: stop.signal, events });
     const { account } = scenario.world;
     io.stdout(
-      `mock Scrapfly API for ${scenario.name} listening on ${server.url} (time scale ${options.timeScale}, seed ${seed}, concurrency ${account.concurrency}, ${account.credits} credits; stats at ${server.url}/__admin/stats)\n`,
+      `mock Scrapfly API for ${scenario.name} listening on ${server.url} (time scale ${options.timeScale}, seed ${seed}, concurrency ${account.concurrency}, ${account.credits} credits; ` +
+        `${scenario.world.sites ? `the shops' pages for direct fetches at ${server.sitesUrl}; ` : ''}stats at ${server.url}/__admin/stats)\n`,
     );
     const startedAtMs = server.clock.now();
     await new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { createRealClock } from '../../clock/real-clock.js';
+import { createRealClock, createScaledClock } from '../../clock/real-clock.js';
 import { UsageError } from '../../errors.js';
 import { createPriceExtractor } from '../../extract/extract-price.js';
 import { startBatchApiServer } from '../../live/batch-api-server.js';
@@ -23,6 +23,8 @@ export interface ServeOptions {
   host: string;
   token: string;
   maxWorkers: number;
+  /** Clock milliseconds per real millisecond of the batches' clock (1: real time). */
+  timeScale: number;
 }
 
 export function describeServe(y: Argv): Argv {
@@ -31,6 +33,7 @@ export function describeServe(y: Argv): Argv {
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
     .option('token-file', { type: 'string', describe: 'Read the bearer token from this file instead of $BATCHSCOPE_API_TOKEN' })
     .option('max-workers', { type: 'number', default: 64, describe: 'Most workers a request may ask for (the connection pool size)' })
+    .option('time-scale', { type: 'number', default: 1, describe: "Clock ms per real ms for the batches it runs; match the mock's --time-scale when testing against it" })
     .example('BATCHSCOPE_API_TOKEN=... $0 serve --port 8080', 'then: curl -H "Authorization: Bearer $BATCHSCOPE_API_TOKEN" -d \'{"days_threshold": 1, "max_workers": 4, "use_scrapfly": true}\' http://127.0.0.1:8080/api/v1/batch-update')
     .epilogue('POST /api/v1/batch-update answers 202 with the batch id at once, or the result with "wait": true; GET /api/v1/batches/:id gives progress, outcome counts and report links. One batch runs at a time (409 otherwise).');
 }
@@ -51,6 +54,8 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
   }
   if (!token) throw new UsageError('No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)');
   if (token.length < 16) throw new UsageError('The API token must be at least 16 characters long');
+  const scale = argv['time-scale'] ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new UsageError(`--time-scale must be a positive number, got ${String(scale)}`);
   return {
     store: readStorePath(argv, io),
     setup: readScrapflySetup(argv, io),
@@ -58,6 +63,7 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
     host: String(argv['host'] ?? '127.0.0.1'),
     token,
     maxWorkers: readPositiveInteger(argv, 'max-workers') ?? 64,
+    timeScale: scale,
   };
 }
 
@@ -75,8 +81,9 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
       env: {
         store,
         transport,
-        clock: createRealClock(),
+        clock: options.timeScale === 1 ? createRealClock() : createScaledClock({ scale: options.timeScale }),
         scrapfly: { apiKey: setup.apiKey, baseUrl: setup.baseUrl },
+        direct: { baseUrl: setup.directBaseUrl },
         extractPrice: createPriceExtractor({ selectors: setup.config.selectors }),
         maxChangeRatio: setup.config.maxChangeRatio,
         reportsDir: setup.reportsDir,
@@ -89,7 +96,8 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
       onBatchEnd: (o) =>
         io.stdout(`batch ${o.batchId} ${o.status}: ${o.counts.priced} priced (${o.flagged} flagged), ${o.counts.failed} failed, ${o.counts.timedOut} timed out, ${o.counts.skipped} skipped${o.error ? `; error: ${o.error}` : ''}\n`),
     });
-    io.stdout(`batchscope API listening on ${server.url} (store ${showPath(options.store, io.cwd)}, Scrapfly ${setup.baseUrl ?? SCRAPFLY_BASE_URL}, policy ${setup.config.policy.name})\n`);
+    const extras = `${setup.directBaseUrl ? `, direct fetches through ${setup.directBaseUrl}` : ''}${options.timeScale === 1 ? '' : `, time scale ${options.timeScale}`}`;
+    io.stdout(`batchscope API listening on ${server.url} (store ${showPath(options.store, io.cwd)}, Scrapfly ${setup.baseUrl ?? SCRAPFLY_BASE_URL}, policy ${setup.config.policy.name}${extras})\n`);
     await new Promise<void>((resolve) => {
       if (stop.signal.aborted) resolve();
       stop.signal.addEventListener('abort', () => resolve(), { once: true });
