@@ -47,7 +47,7 @@ export interface DirectFetchClient {
    * Fetches the page at `url`. Resolves with the outcome, also for error statuses and network
    * failures; rejects only when `signal` aborts (with `signal.reason`). The caller owns the signal.
    */
-  fetch(url: string, options: { signal?: AbortSignal }): Promise<ScrapeOutcome>;
+  fetchPage(url: string, options: { signal?: AbortSignal }): Promise<ScrapeOutcome>;
 }
 
 /** Creates the client. `baseUrl` (no trailing slash needed) reroutes every request; null fetches the page's own URL. */
@@ -86,7 +86,7 @@ export function createDirectFetchClient(options: { transport: Transport; baseUrl
       (error: unknown) => networkFailure(error, signal),
     );
 
-  return { fetch: (url, { signal }) => follow(url, 0, signal) };
+  return { fetchPage: (url, { signal }) => follow(url, 0, signal) };
 }
 
 /** The URL a request for `url` is sent to: itself, or `<base>/<host[:port]><path><query>`. */

@@ -87,7 +87,7 @@ export class Attempt {
       this.#cancelSlow = clock.schedule(slowMs, () => run.guard(() => events.emit({ type: 'attempt.slow', atMs: clock.now(), item: state.index, attempt, elapsedMs: slowMs })));
     }
     const answer = direct
-      ? ctx.direct.fetch(state.item.url, { signal: run.signal })
+      ? ctx.direct.fetchPage(state.item.url, { signal: run.signal })
       : ctx.client.scrape(
           {
             url: state.item.url,

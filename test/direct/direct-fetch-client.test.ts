@@ -58,7 +58,7 @@ describe('direct fetch client', () => {
   it('sends browser-like headers and no Scrapfly key, and reads the page for 0 credits', async () => {
     const base = await start();
     const client = createDirectFetchClient({ transport: transport!, baseUrl: base });
-    const outcome = await client.fetch('https://shop.example/p/1', {});
+    const outcome = await client.fetchPage('https://shop.example/p/1', {});
     expect(outcome).toMatchObject({ ok: true, httpStatus: 200, costCredits: 0, content: PAGE });
     expect(seen[0]!.url).toBe('/shop.example/p/1');
     for (const [name, value] of Object.entries(BROWSER_HEADERS)) expect(seen[0]!.headers[name], name).toBe(value);
@@ -68,17 +68,17 @@ describe('direct fetch client', () => {
   it('follows redirects (relative to the page, not the base URL) and stops after five', async () => {
     const base = await start();
     const client = createDirectFetchClient({ transport: transport!, baseUrl: base });
-    expect(await client.fetch('https://shop.example/moved', {})).toMatchObject({ ok: true, content: PAGE });
+    expect(await client.fetchPage('https://shop.example/moved', {})).toMatchObject({ ok: true, content: PAGE });
     expect(seen.map((s) => s.url)).toEqual(['/shop.example/moved', '/shop.example/p/1']);
-    expect(await client.fetch('https://shop.example/loop', {})).toMatchObject({ ok: false, code: 'TOO_MANY_REDIRECTS', errorClass: 'other' });
+    expect(await client.fetchPage('https://shop.example/loop', {})).toMatchObject({ ok: false, code: 'TOO_MANY_REDIRECTS', errorClass: 'other' });
     expect(seen).toHaveLength(2 + 6);
   });
 
   it('decompresses gzip, brotli and raw deflate bodies; a corrupt one is a network failure', async () => {
     const base = await start();
     const client = createDirectFetchClient({ transport: transport!, baseUrl: base });
-    for (const path of ['gzip', 'br', 'deflate-raw']) expect(await client.fetch(`https://shop.example/${path}`, {}), path).toMatchObject({ ok: true, content: PAGE });
-    expect(await client.fetch('https://shop.example/corrupt', {})).toMatchObject({ ok: false, errorClass: 'network', code: 'NETWORK_ERROR', httpStatus: null });
+    for (const path of ['gzip', 'br', 'deflate-raw']) expect(await client.fetchPage(`https://shop.example/${path}`, {}), path).toMatchObject({ ok: true, content: PAGE });
+    expect(await client.fetchPage('https://shop.example/corrupt', {})).toMatchObject({ ok: false, errorClass: 'network', code: 'NETWORK_ERROR', httpStatus: null });
   });
 
   it.each([
@@ -90,14 +90,14 @@ describe('direct fetch client', () => {
     ['reset', { errorClass: 'network', code: 'NETWORK_ERROR', httpStatus: null, retryable: true }],
   ])('classifies %s as the site\'s own failure, for 0 credits', async (path, expected) => {
     const base = await start();
-    const outcome = await createDirectFetchClient({ transport: transport!, baseUrl: base }).fetch(`https://shop.example/${path}`, {});
+    const outcome = await createDirectFetchClient({ transport: transport!, baseUrl: base }).fetchPage(`https://shop.example/${path}`, {});
     expect(outcome).toMatchObject({ ok: false, costCredits: 0, ...expected });
   });
 
   it('rejects with the abort reason when the caller aborts', async () => {
     const base = await start();
     const controller = new AbortController();
-    const pending = createDirectFetchClient({ transport: transport!, baseUrl: base }).fetch('https://shop.example/slow', { signal: controller.signal });
+    const pending = createDirectFetchClient({ transport: transport!, baseUrl: base }).fetchPage('https://shop.example/slow', { signal: controller.signal });
     setTimeout(() => controller.abort(new CancelledError('call-timeout')), 20);
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
   });
