@@ -35,6 +35,11 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
   lines.push(
     `  scrapfly   peak concurrency ${m.scrapfly.peakConcurrency}${limit} · ${m.scrapfly.throttled} × 429 · ${m.scrapfly.requests} requests · ${m.scrapfly.creditsCharged} credits`,
   );
+  if (m.direct.requests > 0) {
+    lines.push(
+      `  direct     ${m.direct.requests} direct fetches (no credits) · ${m.direct.blocked} refused (403 or a challenge page) · ${m.direct.throttled} × 429 · ${m.direct.networkErrors} connection failures`,
+    );
+  }
   lines.push(`  queue wait p50 ${formatDurationMs(m.queueWait.p50Ms)} · p95 ${formatDurationMs(m.queueWait.p95Ms)} · max ${formatDurationMs(m.queueWait.maxMs)}`);
   if (m.warnings.timeoutDomains.length > 0) lines.push(`  timeouts   domains that keep timing out: ${m.warnings.timeoutDomains.join(', ')}`);
   const longest = m.warnings.longRequests.reduce<RunMetrics['warnings']['longRequests'][number] | null>((max, r) => (max === null || r.durationMs > max.durationMs ? r : max), null);
@@ -52,6 +57,9 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
 /** A comparison table of runs, one row per policy. */
 export function renderComparisonTable(options: { rows: readonly RunMetrics[]; budgetMs?: number | null }): string {
   const header = ['policy', 'makespan', 'ratio', 'priced', 'failed', 'timed out', 'skipped', 'stall w-min', 'zombies', 'peak conc', '429s', 'credits'];
+  // Runs with direct tiers get their direct fetches and the sites' refusals (403, challenge pages, 429s).
+  const direct = options.rows.some((m) => m.direct.requests > 0);
+  if (direct) header.push('direct', 'refused');
   if (options.budgetMs !== null && options.budgetMs !== undefined) header.push(`makespan ≤ ${formatDurationMs(options.budgetMs)}`);
   const rows = options.rows.map((m) => {
     const row = [
@@ -68,6 +76,7 @@ export function renderComparisonTable(options: { rows: readonly RunMetrics[]; bu
       String(m.scrapfly.throttled),
       String(m.scrapfly.creditsCharged),
     ];
+    if (direct) row.push(String(m.direct.requests), String(m.direct.blocked + m.direct.throttled));
     if (options.budgetMs !== null && options.budgetMs !== undefined) row.push(m.makespanMs <= options.budgetMs ? 'yes' : 'no');
     return row;
   });
