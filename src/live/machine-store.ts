@@ -1,8 +1,9 @@
 /**
- * The machines of the store: import (upsert by URL), selection for a batch the way the existing
+ * The machines of the store: import (matched by normalized URL), selection for a batch the way the existing
  * endpoint selects (`days_threshold`, `limit`, explicit ids), and the review queue of flagged
  * price changes. Times are milliseconds since the epoch.
  */
+import { importMachines, type ImportReport } from './import-machines.js';
 import { LiveInputError } from './live-errors.js';
 import { createStatementCache, type PrepareStatement } from './statement-cache.js';
 import type { SqliteDatabase } from './store-schema.js';
@@ -25,7 +26,7 @@ export interface Machine {
 export interface MachineInput {
   name: string;
   url: string;
-  /** The known price, stored only for machines new to the store. */
+  /** The known price: stored for new machines and machines without one; replaces a known one only with `--update-prices`. */
   price?: number | null;
   currency?: string | null;
 }
@@ -96,28 +97,18 @@ export class MachineStore {
 
   private readonly prepare: PrepareStatement;
 
-  /** Inserts new machines and renames known ones (matched by URL), in one transaction. */
+  /**
+   * Imports machines matched by normalized URL, in one transaction (see importMachines): inserts
+   * new ones, renames known ones, sets missing prices and, with `updatePrices`, changed ones.
+   */
+  importMachines(inputs: readonly MachineInput[], options: { nowMs: number; updatePrices?: boolean; dryRun?: boolean }): ImportReport {
+    return importMachines(this.db, this.prepare, inputs, options);
+  }
+
+  /** Inserts new machines and renames known ones (matched by normalized URL); prices of known machines are not touched. */
   upsertMachines(inputs: readonly MachineInput[], nowMs: number): { inserted: number; updated: number } {
-    const find = this.prepare<[string], { id: number; name: string }>('SELECT id, name FROM machines WHERE url = ?');
-    const insert = this.prepare('INSERT INTO machines (name, url, domain, current_price, currency, created_ms) VALUES (?, ?, ?, ?, ?, ?)');
-    const rename = this.prepare('UPDATE machines SET name = ? WHERE id = ?');
-    let inserted = 0;
-    let updated = 0;
-    this.db.transaction(() => {
-      for (const input of inputs) {
-        const known = find.get(input.url);
-        if (known) {
-          if (known.name !== input.name) {
-            rename.run(input.name, known.id);
-            updated++;
-          }
-          continue;
-        }
-        insert.run(input.name, input.url, domainOfUrl(input.url), input.price ?? null, input.price == null ? null : (input.currency ?? null), nowMs);
-        inserted++;
-      }
-    })();
-    return { inserted, updated };
+    const report = this.importMachines(inputs, { nowMs });
+    return { inserted: report.inserted, updated: report.renamed + report.pricesSet };
   }
 
   /** The machines a batch would price, least recently checked first. */

@@ -3,7 +3,9 @@
  * events. Created on first use. Close it when done (the CLI and the API server do).
  */
 import { BatchStore, type IsProcessAlive } from './batch-store.js';
+import { StoreError } from './live-errors.js';
 import { MachineStore } from './machine-store.js';
+import { migrateMachineUrlKeys } from './migrate-machine-url-keys.js';
 import { openDatabase, type SqliteDatabase } from './store-schema.js';
 
 /** The store at one path. */
@@ -29,6 +31,12 @@ export function isProcessAlive(pid: number): boolean {
 /** Opens (or creates) the store at `path`. */
 export function openStore(options: { path: string; isAlive?: IsProcessAlive }): Store {
   const db = openDatabase({ path: options.path });
+  try {
+    migrateMachineUrlKeys(db);
+  } catch (error) {
+    db.close();
+    throw new StoreError(`Cannot open the store ${options.path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return {
     path: options.path,
     machines: new MachineStore(db),

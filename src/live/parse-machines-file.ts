@@ -1,30 +1,40 @@
 /**
  * Reads a machines file for import: JSON (an array, or `{"machines": [...]}`) or CSV with a header
  * row. Fields: `name`, `url` (alias `product_url`), optional `price` (alias `current_price`; may be
- * written "$1,299.00") and `currency`. Errors name the file, the entry or line, and the field.
+ * written "$1,299.00") and `currency`; `id` and `domain` (as an export of the store has them) are
+ * ignored. Field names are case-insensitive in both formats, values are trimmed, and an empty
+ * optional value is no value: CSV and JSON accept and refuse the same values with the same words.
+ * Two entries whose URLs normalize alike (`/p/6` and `/p/6/?utm_source=x`) are refused. Errors
+ * name the file, the entry or line, and the field.
  */
 import { parsePriceNumber } from '../extract/parse-price-number.js';
 import { detectCurrency } from '../extract/detect-currency.js';
 import { ImportError } from './live-errors.js';
 import type { MachineInput } from './machine-store.js';
+import { normalizeProductUrl } from './normalize-product-url.js';
 
 const ALIASES: Record<string, string> = { name: 'name', url: 'url', product_url: 'url', price: 'price', current_price: 'price', currency: 'currency' };
+/** Fields a store export carries that an import does not take. */
+const IGNORED = ['id', 'domain'];
 
 /** Parses `text`; `format` defaults to the file extension, then to JSON when the text starts with `[` or `{`. */
 export function parseMachinesFile(options: { text: string; source: string; format?: 'json' | 'csv' }): MachineInput[] {
   const format = options.format ?? (/\.csv$/i.test(options.source) ? 'csv' : /^\s*[[{]/.test(options.text) ? 'json' : 'csv');
   const machines = format === 'json' ? parseJson(options.text, options.source) : parseCsv(options.text, options.source);
-  const seen = new Map<string, string>();
-  for (const [i, m] of machines.entries()) {
-    const where = format === 'json' ? `entry ${i}` : `line ${i + 2}`;
-    const previous = seen.get(m.url);
-    if (previous !== undefined) throw new ImportError(`Failed to import ${options.source}: ${where} repeats the url of ${previous} ("${m.url}")`);
-    seen.set(m.url, where);
+  const seen = new Map<string, { where: string; url: string }>();
+  for (const { machine: m, where } of machines) {
+    const key = normalizeProductUrl(m.url);
+    const previous = seen.get(key);
+    if (previous !== undefined) {
+      const same = previous.url === m.url ? `("${m.url}")` : `("${m.url}" and "${previous.url}" are the same page once normalized)`;
+      throw new ImportError(`Failed to import ${options.source}: ${where} repeats the url of ${previous.where} ${same}`);
+    }
+    seen.set(key, { where, url: m.url });
   }
-  return machines;
+  return machines.map((m) => m.machine);
 }
 
-function parseJson(text: string, source: string): MachineInput[] {
+function parseJson(text: string, source: string): Array<{ machine: MachineInput; where: string }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -37,21 +47,28 @@ function parseJson(text: string, source: string): MachineInput[] {
     if (!isRecord(entry)) throw new ImportError(`Failed to import ${source}: entry ${i} must be an object`);
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(entry)) {
-      const canonical = ALIASES[key];
-      if (canonical !== undefined) fields[canonical] = value;
-      else if (key !== 'id' && key !== 'domain') throw new ImportError(`Failed to import ${source}: entry ${i}.${key} is not a known field (expected name, url, price, currency)`);
+      const canonical = canonicalField(key);
+      if (canonical === undefined) throw new ImportError(`Failed to import ${source}: entry ${i}.${key} is not a known field (expected name, url, price, currency)`);
+      if (canonical !== null) fields[canonical] = value;
     }
-    return toMachine(fields, `${source}: entry ${i}`);
+    return { machine: toMachine(fields, `${source}: entry ${i}`), where: `entry ${i}` };
   });
 }
 
-function parseCsv(text: string, source: string): MachineInput[] {
+/** The canonical name of a field or column, null for one that is ignored, undefined for an unknown one. */
+function canonicalField(name: string): string | null | undefined {
+  const key = name.trim().toLowerCase();
+  if (IGNORED.includes(key)) return null;
+  return ALIASES[key];
+}
+
+function parseCsv(text: string, source: string): Array<{ machine: MachineInput; where: string }> {
   const rows = splitCsv(text, source);
   const header = rows.shift();
   if (!header) throw new ImportError(`Failed to import ${source}: the file is empty (expected a header row: name,url,price,currency)`);
-  const columns = header.map((h) => ALIASES[h.trim().toLowerCase()] ?? null);
+  const columns = header.map((h) => canonicalField(h));
   header.forEach((h, i) => {
-    if (columns[i] === null) throw new ImportError(`Failed to import ${source}: line 1 column "${h.trim()}" is not a known field (expected name, url, price, currency)`);
+    if (columns[i] === undefined) throw new ImportError(`Failed to import ${source}: line 1 column "${h.trim()}" is not a known field (expected name, url, price, currency)`);
   });
   for (const required of ['name', 'url']) {
     if (!columns.includes(required)) throw new ImportError(`Failed to import ${source}: line 1 has no "${required}" column`);
@@ -63,41 +80,70 @@ function parseCsv(text: string, source: string): MachineInput[] {
       if (cells.length !== columns.length) throw new ImportError(`Failed to import ${source}: line ${line} has ${cells.length} cells, the header has ${columns.length}`);
       const fields: Record<string, unknown> = {};
       columns.forEach((c, i) => {
-        const cell = (cells[i] as string).trim();
-        if (c !== null && cell !== '') fields[c] = cell;
+        if (c !== null && c !== undefined) fields[c] = cells[i] as string;
       });
-      return toMachine(fields, `${source}: line ${line}`);
+      return { machine: toMachine(fields, `${source}: line ${line}`), where: `line ${line}` };
     });
 }
 
+/** Validates one machine's fields, whichever format they came from. */
 function toMachine(fields: Record<string, unknown>, where: string): MachineInput {
   const fail = (message: string): never => {
     throw new ImportError(`Failed to import ${where}: ${message}`);
   };
-  const name = fields['name'];
-  if (typeof name !== 'string' || name.trim() === '') fail(`name must be a non-empty string, got ${JSON.stringify(name) ?? 'nothing'}`);
-  const url = fields['url'];
-  if (typeof url !== 'string') return fail(`url must be an http(s) URL, got ${JSON.stringify(url) ?? 'nothing'}`);
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : value);
+  const name = text(fields['name']);
+  if (typeof name !== 'string' || name === '') return fail(`name must be a non-empty string, got ${describeValue(name)}`);
+  const url = text(fields['url']);
+  if (typeof url !== 'string' || !isHttpUrl(url)) return fail(`url must be an http(s) URL, got ${describeValue(url)}`);
+  let price: number | null = null;
+  let priceCurrency: string | null = null;
+  const rawPrice = text(fields['price']);
+  if (rawPrice !== undefined && rawPrice !== null && rawPrice !== '') {
+    price = readImportPrice(rawPrice);
+    if (price === null) return fail(`price must be a positive number such as 1299, 1299.00 or "$1,299.00", got ${describeValue(rawPrice)}`);
+    if (typeof rawPrice === 'string') priceCurrency = detectCurrency(rawPrice);
+  }
+  let currency: string | null = null;
+  const rawCurrency = text(fields['currency']);
+  if (rawCurrency !== undefined && rawCurrency !== null && rawCurrency !== '') {
+    if (typeof rawCurrency !== 'string' || !/^[A-Za-z]{3}$/.test(rawCurrency)) return fail(`currency must be an ISO 4217 code such as "USD", got ${describeValue(rawCurrency)}`);
+    currency = rawCurrency.toUpperCase();
+    if (priceCurrency !== null && priceCurrency !== currency) return fail(`price ${describeValue(rawPrice)} is in ${priceCurrency} but currency says ${currency}`);
+  }
+  return { name, url, price, currency: price === null ? null : (currency ?? priceCurrency ?? 'USD') };
+}
+
+/**
+ * A price as a file may write it: a positive number, or a text of digits with thousands and
+ * decimal separators and at most a currency symbol or code around them ("1299", "1.299,00 €",
+ * "USD 49.90"). A sign, an exponent or other words make it no price (null).
+ */
+function readImportPrice(raw: unknown): number | null {
+  if (typeof raw === 'number') return Number.isFinite(raw) && raw > 0 ? raw : null;
+  if (typeof raw !== 'string') return null;
+  const match = /^([^\d\s]{0,4})\s*(\d[\d\s.,'\u00a0\u202f]*)\s*([^\d\s]{0,4})$/u.exec(raw);
+  if (!match) return null;
+  const [, before = '', , after = ''] = match;
+  for (const affix of [before, after]) if (affix !== '' && detectCurrency(affix) === null) return null;
+  if (before !== '' && after !== '') return null;
+  const value = parsePriceNumber(match[2] as string);
+  return value !== null && value > 0 ? value : null;
+}
+
+function isHttpUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
   } catch {
-    fail(`url must be an http(s) URL, got "${url}"`);
+    return false;
   }
-  let price: number | null = null;
-  let currency: string | null = null;
-  if (fields['price'] !== undefined && fields['price'] !== null) {
-    const raw = fields['price'];
-    price = typeof raw === 'number' || typeof raw === 'string' ? parsePriceNumber(raw) : null;
-    if (price === null || price <= 0) fail(`price must be a positive number, got ${JSON.stringify(raw)}`);
-    if (typeof raw === 'string') currency = detectCurrency(raw);
-  }
-  if (fields['currency'] !== undefined && fields['currency'] !== null) {
-    const raw = fields['currency'];
-    if (typeof raw !== 'string' || !/^[A-Za-z]{3}$/.test(raw.trim())) fail(`currency must be an ISO 4217 code such as "USD", got ${JSON.stringify(raw)}`);
-    currency = (raw as string).trim().toUpperCase();
-  }
-  return { name: (name as string).trim(), url, price, currency: price === null ? null : (currency ?? 'USD') };
+}
+
+/** A value in an error message, the same for a CSV cell and a JSON string. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */

@@ -120,7 +120,7 @@ describe('parseMachinesFile', () => {
     expect(bad('name,url\nA,ftp://x\n')).toThrow(new ImportError('Failed to import m.csv: line 2: url must be an http(s) URL, got "ftp://x"'));
     expect(bad('name,link\n')).toThrow('Failed to import m.csv: line 1 column "link" is not a known field');
     expect(bad('name,url\nA,https://a.example/1\nB,https://a.example/1\n')).toThrow('Failed to import m.csv: line 3 repeats the url of line 2 ("https://a.example/1")');
-    expect(bad('[{"name":"A","url":"https://a.example","price":-3}]', 'm.json')).toThrow('Failed to import m.json: entry 0: price must be a positive number, got -3');
+    expect(bad('[{"name":"A","url":"https://a.example","price":-3}]', 'm.json')).toThrow('Failed to import m.json: entry 0: price must be a positive number such as 1299, 1299.00 or "$1,299.00", got -3');
     expect(bad('[{"name":"A","url":"https://a.example","colour":"red"}]', 'm.json')).toThrow('entry 0.colour is not a known field');
   });
 });
