@@ -173,20 +173,73 @@ export class MachineStore {
     }));
   }
 
-  /** Approves (applies the price) or rejects a flagged change. */
+  /** Approves (applies the price) or rejects one flagged change. */
   resolveFlagged(options: { historyId: number; approve: boolean; nowMs: number }): void {
-    const row = this.prepare<[number], { machine_id: number; price: number; currency: string | null; status: string; checked_ms: number }>('SELECT machine_id, price, currency, status, checked_ms FROM price_history WHERE id = ?')
-      .get(options.historyId);
-    if (!row) throw new LiveInputError(`No price change with id ${options.historyId}`, 'id');
-    if (row.status !== 'flagged') throw new LiveInputError(`Price change ${options.historyId} is not waiting for review (it is ${row.status})`, 'id');
-    this.db.transaction(() => {
-      this.prepare('UPDATE price_history SET status = ?, reviewed_ms = ? WHERE id = ?').run(options.approve ? 'approved' : 'rejected', options.nowMs, options.historyId);
-      if (options.approve) this.prepare('UPDATE machines SET current_price = ?, currency = ? WHERE id = ?').run(row.price, row.currency, row.machine_id);
-    })();
+    this.resolveFlaggedMany({ approve: options.approve ? [options.historyId] : [], reject: options.approve ? [] : [options.historyId], nowMs: options.nowMs });
+  }
+
+  /**
+   * Approves (applies the prices of) and rejects flagged changes together: every id is checked
+   * first, in the transaction that applies them, and either all are settled or none is. Refused,
+   * with every problem named: an unknown id, a change not waiting for review, an id given twice or
+   * in both lists, two approvals for one machine.
+   */
+  resolveFlaggedMany(options: { approve: readonly number[]; reject: readonly number[]; nowMs: number }): { approved: number; rejected: number } {
+    const get = this.prepare<[number], { id: number; machine_id: number; price: number; currency: string | null; status: string; name: string }>(
+      'SELECT h.id, h.machine_id, h.price, h.currency, h.status, m.name FROM price_history h JOIN machines m ON m.id = h.machine_id WHERE h.id = ?',
+    );
+    const settle = this.prepare('UPDATE price_history SET status = ?, reviewed_ms = ? WHERE id = ?');
+    const apply = this.prepare('UPDATE machines SET current_price = ?, currency = ? WHERE id = ?');
+    return this.db
+      .transaction(() => {
+        const problems: string[] = [];
+        const seen = new Map<number, 'approve' | 'reject'>();
+        const approvedFor = new Map<number, number>();
+        const rows = new Map<number, NonNullable<ReturnType<typeof get.get>>>();
+        for (const [action, ids] of [['approve', options.approve], ['reject', options.reject]] as const) {
+          for (const id of ids) {
+            const before = seen.get(id);
+            if (before !== undefined) {
+              problems.push(before === action ? `change ${id} is named twice` : `change ${id} is both approved and rejected`);
+              continue;
+            }
+            seen.set(id, action);
+            const row = get.get(id);
+            if (!row) {
+              problems.push(`no price change with id ${id}`);
+              continue;
+            }
+            if (row.status !== 'flagged') {
+              problems.push(`price change ${id} is not waiting for review (it is ${row.status})`);
+              continue;
+            }
+            rows.set(id, row);
+            if (action === 'approve') {
+              const other = approvedFor.get(row.machine_id);
+              if (other !== undefined) problems.push(`changes ${other} and ${id} are both for machine ${row.machine_id} (${row.name}): approve one, reject the other`);
+              approvedFor.set(row.machine_id, id);
+            }
+          }
+        }
+        if (problems.length === 1 && seen.size === 1) throw new LiveInputError(capitalize(problems[0] as string), 'id');
+        if (problems.length > 0) throw new LiveInputError(`Nothing was changed: ${problems.join('; ')}`, 'id');
+        for (const id of options.approve) {
+          const row = rows.get(id)!;
+          settle.run('approved', options.nowMs, id);
+          apply.run(row.price, row.currency, row.machine_id);
+        }
+        for (const id of options.reject) settle.run('rejected', options.nowMs, id);
+        return { approved: options.approve.length, rejected: options.reject.length };
+      })
+      .immediate();
   }
 
   private findUnknownIds(ids: readonly number[]): number[] {
     const exists = this.prepare<[number], { id: number }>('SELECT id FROM machines WHERE id = ?');
     return ids.filter((id) => !exists.get(id));
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -58,9 +58,10 @@ describe('serve and review commands', () => {
     expect(stdout).toContain('stopping: cancelling the running batch, if any');
 
     const listed = await runCliCaptured(['review', '--store', store]);
-    expect(listed.stdout).toMatch(/^\d+ {2}\S/);
-    const id = Number(/^(\d+) /.exec(listed.stdout)![1]);
-    expect(listed.stdout).toContain(`(machine 1): 1 USD → `);
+    expect(listed.stdout).toMatch(/^id {2}machine {2}name +stored price {2}new price/);
+    const row = /^ *(\d+) +1 +\S.* +1 USD +\d/m.exec(listed.stdout);
+    expect(row, listed.stdout).not.toBeNull();
+    const id = Number(row![1]);
     expect((await runCliCaptured(['review', '--store', store, '--approve', String(id)])).stdout).toBe(`approved change ${id}\n`);
     expect((await runCliCaptured(['review', '--store', store])).stdout).toBe('no price change waits for review\n');
     const s = openStore({ path: store });

@@ -1,10 +1,13 @@
 /**
- * `review`: the price changes flagged for review (a change above the threshold, or of currency),
- * and `--approve <id>` / `--reject <id>` to settle one. Approving applies the price.
+ * `review`: the price changes flagged for review (a change above the threshold, or of currency) as
+ * a table whose `id` column is what `--approve <id>` / `--reject <id>` take. Several of them are
+ * checked first and settled in one transaction, or none is. Approving applies the price.
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
+import type { FlaggedPrice } from '../../live/machine-store.js';
 import { openStore } from '../../live/open-store.js';
+import { renderTextTable } from '../../report/render-text-table.js';
 import type { CliIo } from '../cli-io.js';
 import { describeStoreOption, readStorePath } from './live-setup.js';
 
@@ -17,8 +20,8 @@ export interface ReviewOptions {
 
 export function describeReview(y: Argv): Argv {
   return describeStoreOption(y)
-    .option('approve', { type: 'number', array: true, describe: 'Apply the flagged price change with this id (repeatable)' })
-    .option('reject', { type: 'number', array: true, describe: 'Discard the flagged price change with this id (repeatable)' })
+    .option('approve', { type: 'number', array: true, describe: 'Apply the flagged price change with this id (the id column of the list; repeatable)' })
+    .option('reject', { type: 'number', array: true, describe: 'Discard the flagged price change with this id (repeatable); several ids are settled together or not at all' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the flagged changes as JSON' });
 }
 
@@ -34,15 +37,13 @@ export function readReviewOptions(argv: Record<string, unknown>, io: CliIo): Rev
 export async function runReviewCommand(options: ReviewOptions, io: CliIo): Promise<number> {
   const store = openStore({ path: options.store });
   try {
-    for (const id of options.approve) {
-      store.machines.resolveFlagged({ historyId: id, approve: true, nowMs: Date.now() });
-      io.stdout(`approved change ${id}\n`);
+    if (options.approve.length > 0 || options.reject.length > 0) {
+      // All checked first and settled in one transaction: a bad id changes nothing.
+      store.machines.resolveFlaggedMany({ approve: options.approve, reject: options.reject, nowMs: Date.now() });
+      for (const id of options.approve) io.stdout(`approved change ${id}\n`);
+      for (const id of options.reject) io.stdout(`rejected change ${id}\n`);
+      return 0;
     }
-    for (const id of options.reject) {
-      store.machines.resolveFlagged({ historyId: id, approve: false, nowMs: Date.now() });
-      io.stdout(`rejected change ${id}\n`);
-    }
-    if (options.approve.length > 0 || options.reject.length > 0) return 0;
     const flagged = store.machines.listFlagged();
     if (options.json) {
       io.stdout(`${JSON.stringify(flagged)}\n`);
@@ -52,13 +53,26 @@ export async function runReviewCommand(options: ReviewOptions, io: CliIo): Promi
       io.stdout('no price change waits for review\n');
       return 0;
     }
-    for (const f of flagged) {
-      const change = f.changeRatio === null ? '' : ` (${f.changeRatio >= 0 && f.price >= (f.previousPrice ?? 0) ? '+' : '-'}${(f.changeRatio * 100).toFixed(1)}%)`;
-      io.stdout(`${f.historyId}  ${f.name} (machine ${f.machineId}): ${f.previousPrice ?? '?'} ${f.previousCurrency ?? ''} → ${f.price} ${f.currency ?? ''}${change}, batch ${f.batchId ?? '-'}\n`);
-    }
-    io.stdout('approve with --approve <id>, discard with --reject <id>\n');
+    io.stdout(`${renderReviewQueue(flagged)}\n`);
+    io.stdout('approve with --approve <id>, discard with --reject <id> (the id column; repeat either to settle several at once, all or none)\n');
     return 0;
   } finally {
     store.close();
   }
+}
+
+/** The review queue as a table; its first column is the id `--approve` and `--reject` take. */
+export function renderReviewQueue(flagged: readonly FlaggedPrice[]): string {
+  const money = (price: number | null, currency: string | null) => (price === null ? '?' : `${price}${currency ? ` ${currency}` : ''}`);
+  const rows = flagged.map((f) => [
+    String(f.historyId),
+    String(f.machineId),
+    f.name,
+    money(f.previousPrice, f.previousCurrency),
+    money(f.price, f.currency),
+    f.changeRatio === null ? '' : `${f.price >= (f.previousPrice ?? 0) ? '+' : '-'}${(f.changeRatio * 100).toFixed(1)}%`,
+    f.batchId ?? '-',
+    new Date(f.checkedMs).toISOString().slice(0, 16).replace('T', ' '),
+  ]);
+  return renderTextTable({ header: ['id', 'machine', 'name', 'stored price', 'new price', 'change', 'batch', 'read at (UTC)'], rows, align: ['r', 'r', 'l', 'r', 'r', 'r', 'l', 'l'] });
 }
