@@ -1,6 +1,6 @@
 /**
- * `serve`: the batch-update API (`POST /api/v1/batch-update`, `GET /api/v1/batches/:id`) over the
- * store, running live batches through the production engine. Prints one line when it listens and
+ * `serve`: the batch-update API (`POST /api/v1/batch-update`, `GET /api/v1/batches/:id`) and the
+ * admin page (`/`) over the store, running live batches through the production engine. Prints one line when it listens and
  * one per finished batch; Ctrl-C or SIGTERM cancels the running batch (resumable) and stops.
  */
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,10 @@ export function describeServe(y: Argv): Argv {
     .option('max-workers', { type: 'number', default: 64, describe: 'Most workers a request may ask for (the connection pool size)' })
     .option('time-scale', { type: 'number', default: 1, describe: "Clock ms per real ms for the batches it runs; match the mock's --time-scale when testing against it" })
     .example('BATCHSCOPE_API_TOKEN=... $0 serve --port 8080', 'then: curl -H "Authorization: Bearer $BATCHSCOPE_API_TOKEN" -d \'{"days_threshold": 1, "max_workers": 4, "use_scrapfly": true}\' http://127.0.0.1:8080/api/v1/batch-update')
-    .epilogue('POST /api/v1/batch-update answers 202 with the batch id at once, or the result with "wait": true; GET /api/v1/batches/:id gives progress, outcome counts and report links. One batch runs at a time (409 otherwise).');
+    .epilogue(
+      'Open the URL in a browser for the admin page (sign in with the token): batches, a form to start one, the running batch\'s worker lanes live, reports and the review queue. ' +
+        'POST /api/v1/batch-update answers 202 with the batch id at once, or the result with "wait": true ("use_scrapfly": false fetches the pages directly); GET /api/v1/batches/:id gives progress, outcome counts and report links. One batch runs at a time (409 otherwise).',
+    );
 }
 
 export function readServeOptions(argv: Record<string, unknown>, io: CliIo): ServeOptions {
@@ -91,6 +94,7 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
       policy: setup.config.policy,
       token: options.token,
       maxWorkersLimit: options.maxWorkers,
+      timeScale: options.timeScale,
       port: options.port,
       host: options.host,
       onBatchEnd: (o) =>
