@@ -25,12 +25,12 @@ import { ADMIN_STYLE, FAVICON_SVG } from './admin-page/admin-page-style.js';
 import { renderAdminPage, renderSignInPage } from './admin-page/render-admin-page.js';
 import { createApiSessions, type Caller } from './api-sessions.js';
 import { answerReviews } from './answer-reviews.js';
-import { createBatchRunner, renderProgressJson } from './batch-runner.js';
+import { createBatchRunner } from './batch-runner.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, pathOf, readBody, sendError, sendJson, sendPage } from './http-helpers.js';
 import { createLiveFeed } from './live-feed.js';
 import { BatchConflictError, LiveInputError } from './live-errors.js';
 import { parseBatchRequest } from './parse-batch-request.js';
-import { renderBatchStatus } from './render-batch-status.js';
+import { renderBatchStatus, renderProgressJson } from './render-batch-status.js';
 import { listReportFiles, sendReportFile } from './report-files.js';
 import type { LiveBatchOutcome, LiveEnvironment } from './run-live-batch.js';
 

@@ -10,7 +10,7 @@ import type { BatchEvent } from '../events/batch-event.js';
 import { CancelledError } from '../errors.js';
 import type { LiveFeed } from './live-feed.js';
 import type { BatchUpdateRequest } from './parse-batch-request.js';
-import type { ProgressSnapshot } from './progress-tracker.js';
+import { renderProgressJson } from './render-batch-status.js';
 import { createLiveBatch, resumeLiveBatch, type LiveBatch, type LiveBatchOutcome, type LiveEnvironment } from './run-live-batch.js';
 
 /** Events of the running batch kept for pages that open mid-batch. */
@@ -42,22 +42,6 @@ export interface BatchRunner {
   current(): RunningBatch | null;
   /** Cancels every running batch and waits for each to record its state. */
   closeAll(): Promise<void>;
-}
-
-/** The progress part of a batch's JSON (snake_case, seconds of the batch's clock). */
-export function renderProgressJson(progress: ProgressSnapshot) {
-  return {
-    done: progress.done,
-    total: progress.total,
-    outcomes: { priced: progress.counts.priced, failed: progress.counts.failed, timed_out: progress.counts.timedOut, skipped: progress.counts.skipped },
-    in_flight: progress.inFlight,
-    stalled_workers: progress.stalledWorkers,
-    workers: progress.workers,
-    elapsed_seconds: Math.round(progress.elapsedMs / 100) / 10,
-    eta_seconds: progress.etaMs === null ? null : Math.round(progress.etaMs / 1000),
-    slow_requests: progress.slowRequests,
-    open_circuits: progress.openCircuits,
-  };
 }
 
 export function createBatchRunner(options: { env: LiveEnvironment; policy: Policy; feed: LiveFeed; onBatchEnd?: (outcome: LiveBatchOutcome) => void }): BatchRunner {

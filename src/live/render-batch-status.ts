@@ -3,6 +3,22 @@ import { isDirectTier, usesScrapfly, type Policy } from '../engine/policy.js';
 import type { BatchRecord } from './batch-store.js';
 import type { ProgressSnapshot } from './progress-tracker.js';
 
+/** The progress of a running batch (snake_case, seconds of the batch's clock), in its status and in the admin page's event stream. */
+export function renderProgressJson(progress: ProgressSnapshot) {
+  return {
+    done: progress.done,
+    total: progress.total,
+    outcomes: { priced: progress.counts.priced, failed: progress.counts.failed, timed_out: progress.counts.timedOut, skipped: progress.counts.skipped },
+    in_flight: progress.inFlight,
+    stalled_workers: progress.stalledWorkers,
+    workers: progress.workers,
+    elapsed_seconds: Math.round(progress.elapsedMs / 100) / 10,
+    eta_seconds: progress.etaMs === null ? null : Math.round(progress.etaMs / 1000),
+    slow_requests: progress.slowRequests,
+    open_circuits: progress.openCircuits,
+  };
+}
+
 /** Whether `run --resume` (or the API's resume) can finish the batch: stopped with machines left. */
 export function isResumable(record: Pick<BatchRecord, 'status' | 'done' | 'total'>): boolean {
   return (record.status === 'cancelled' || record.status === 'interrupted' || record.status === 'failed') && record.done < record.total;
@@ -36,17 +52,7 @@ export function renderBatchStatus(options: { record: BatchRecord; progress: Prog
     fetch: describeFetch(record.policy),
     workers: record.policy.workers,
     runs: record.segments,
-    progress:
-      progress === null || record.status !== 'running'
-        ? null
-        : {
-            in_flight: progress.inFlight,
-            stalled_workers: progress.stalledWorkers,
-            elapsed_seconds: Math.round(progress.elapsedMs / 100) / 10,
-            eta_seconds: progress.etaMs === null ? null : Math.round(progress.etaMs / 1000),
-            slow_requests: progress.slowRequests,
-            open_circuits: progress.openCircuits,
-          },
+    progress: progress === null || record.status !== 'running' ? null : renderProgressJson(progress),
     error: record.error,
     report: record.reportDir === null ? null : { dir: record.reportDir, files },
   };

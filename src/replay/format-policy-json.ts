@@ -39,6 +39,8 @@ function formatBackoff(backoff: BackoffSpec): Record<string, unknown> {
 }
 
 function formatTier(tier: TierSpec): Record<string, unknown> {
+  // A direct tier takes no Scrapfly parameter: written as its base, it loads back as itself.
+  if (tier.via === 'direct') return tier.readTimeoutMs === undefined ? { base: 'direct', name: tier.name } : { base: 'direct', name: tier.name, readTimeoutMs: tier.readTimeoutMs };
   const out: Record<string, unknown> = {
     name: tier.name,
     renderJs: tier.renderJs,

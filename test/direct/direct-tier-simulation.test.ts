@@ -1,6 +1,7 @@
 /** The direct tier in simulation: the engine fetches the shops' pages from the sites' mock. */
 import { describe, expect, it } from 'vitest';
 import type { AttemptEndEvent, AttemptStartEvent } from '../../src/events/batch-event.js';
+import { formatPolicyJson } from '../../src/replay/format-policy-json.js';
 import { computeMetrics } from '../../src/report/compute-metrics.js';
 import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
 import { eventsText, loadJson } from '../support/simulate-json.js';
@@ -112,6 +113,13 @@ describe('direct tier in simulation', () => {
 });
 
 describe('loading direct tiers and sites', () => {
+  it('writes a direct tier back as scenario JSON that loads as the same tier (replay scenarios)', () => {
+    const s = scenario({ sites: { default: { latency: { type: 'fixed', ms: 1 } } }, policies: [{ ...LADDER, tiers: [{ base: 'direct', name: 'shop', readTimeoutMs: '12s' }, 'plain'] }] });
+    const again = scenario({ sites: { default: { latency: { type: 'fixed', ms: 1 } } }, policies: [formatPolicyJson(s.policies[0]!, { description: 'again' })] });
+    expect(again.policies[0]!.tiers).toEqual(s.policies[0]!.tiers);
+    expect(again.policies[0]!.tiers[0]).toEqual({ name: 'shop', via: 'direct', renderJs: false, asp: false, proxyPool: null, country: null, retry: false, timeoutMs: null, costBudget: null, readTimeoutMs: 12_000 });
+  });
+
   const base = { name: 'x', items: { list: [{ name: 'a', url: 'https://a.example/p' }] }, world: { account: { concurrency: 1 }, behaviour: { default: { latency: { type: 'fixed', ms: 1 } } } } };
   it.each([
     ['a direct tier without world.sites', { policies: [{ name: 'd', workers: 1, tiers: ['direct'] }] }, /world\.sites is required: policy "d" has a direct tier/],

@@ -3,6 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { createScaledClock } from '../../src/clock/real-clock.js';
+import { createPriceExtractor } from '../../src/extract/extract-price.js';
+import { openStore } from '../../src/live/open-store.js';
+import { createLiveBatch, type LiveBatchOutcome } from '../../src/live/run-live-batch.js';
+import { createUndiciTransport } from '../../src/live/undici-transport.js';
+import { simulatePolicy, type SimulationRun } from '../../src/scenario/simulate-policy.js';
 import { startMockHttpServer, type MockHttpServer } from '../../src/node/mock-http-server.js';
 import type { Machine } from '../../src/live/machine-store.js';
 import type { Store } from '../../src/live/open-store.js';
@@ -135,3 +141,60 @@ export const DIRECT_AGREEMENT_SCENARIO_JSON = {
     },
   ],
 };
+
+/** One item's ending as both worlds record it: name, outcome, reason, error code, tier, attempts, price. */
+export type AgreementRow = [string, string, string | null, string | null, number, number, number | null];
+
+/**
+ * Runs the scenario's first policy in simulation and then live (real clock scaled by `scale`,
+ * undici, the mock's HTTP face for Scrapfly and for the sites, an in-memory store), after a
+ * warm-up batch on other URLs (the mocks draw per URL, so the measured items are unaffected; the
+ * first requests pay for connections and compilation, which an item at this scale feels).
+ */
+export async function runSimAndLive(scenario: Scenario, options: { scale: number }): Promise<{
+  sim: SimulationRun;
+  simRows: AgreementRow[];
+  liveRows: AgreementRow[];
+  outcome: LiveBatchOutcome;
+  /** Scrapfly scrapes and direct fetches the mock served for the measured batch. */
+  served: { scrapflyAccepted: number; siteRequests: number };
+}> {
+  const policy = scenario.policies[0]!;
+  const sim = await simulatePolicy({ scenario, policy });
+  const server = await startMockFor(scenario, { timeScale: options.scale });
+  const store = openStore({ path: ':memory:' });
+  const machines = importScenarioItems(store, scenario);
+  const transport = createUndiciTransport({ connections: policy.workers });
+  const request = { trigger: 'cli' as const, selection: { daysThreshold: null, limit: null, ids: null }, transport: 'http' as const, baseUrl: server.url, maxChangeRatio: null };
+  const env = (s: Store) => ({
+    store: s,
+    transport,
+    clock: createScaledClock({ scale: options.scale, startMs: scenario.startMs }),
+    scrapfly: { apiKey: 'scp-live-test', baseUrl: server.url },
+    direct: { baseUrl: server.sitesUrl },
+    extractPrice: createPriceExtractor(),
+    maxChangeRatio: null,
+    reportsDir: null,
+  });
+  try {
+    const warmStore = openStore({ path: ':memory:' });
+    warmStore.machines.upsertMachines(Array.from({ length: 8 }, (_, i) => ({ name: `warm-up ${i}`, url: `https://warm-up.example/p/${i}` })), 0);
+    await createLiveBatch(env(warmStore), { machines: warmStore.machines.listMachines(), policy, request }).run();
+    warmStore.close();
+    const scrapflyBefore = server.core.stats().accepted;
+    const sitesBefore = server.sites.stats().requests;
+    const batch = createLiveBatch(env(store), { machines, policy, request });
+    const outcome = await batch.run();
+    const row = (r: { name: string; outcome: string; reason: string | null; errorCode: string | null; tier: number; attempts: number; price: number | null }): AgreementRow => [r.name, r.outcome, r.reason, r.errorCode, r.tier, r.attempts, r.price];
+    return {
+      sim,
+      simRows: sim.result.items.map(row),
+      liveRows: store.batches.listResults(batch.batchId).map(row),
+      outcome,
+      served: { scrapflyAccepted: server.core.stats().accepted - scrapflyBefore, siteRequests: server.sites.stats().requests - sitesBefore },
+    };
+  } finally {
+    await transport.close();
+    store.close();
+  }
+}
