@@ -19,6 +19,8 @@ describe('serve and review commands', () => {
     expect([result.code, result.stderr]).toEqual([2, 'error: No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)\n']);
     const short = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1'], { env: { BATCHSCOPE_API_TOKEN: 'short' } });
     expect(short.stderr).toBe('error: The API token must be at least 16 characters long\n');
+    const scale = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1', '--time-scale', '0'], { env: { BATCHSCOPE_API_TOKEN: TOKEN } });
+    expect([scale.code, scale.stderr]).toEqual([2, 'error: --time-scale must be a positive number, got 0\n']);
   });
 
   it('serves the API until SIGTERM, runs a batch for the cron caller, and flagged prices wait for review', async () => {
@@ -46,14 +48,14 @@ describe('serve and review commands', () => {
       columns: 100,
       isTty: false,
     };
-    const serving = runServeCommand(readServeOptions({ store, 'scrapfly-url': mock.url, port: 0, host: '127.0.0.1', 'max-workers': 4, reports: join(temp.dir, 'reports') }, io), io);
+    const serving = runServeCommand(readServeOptions({ store, 'scrapfly-url': mock.url, port: 0, host: '127.0.0.1', 'max-workers': 4, 'time-scale': 100, reports: join(temp.dir, 'reports') }, io), io);
     const base = await url;
     const response = await fetch(`${base}/api/v1/batch-update`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ days_threshold: 0, limit: null, max_workers: 2, use_scrapfly: true, wait: true }) });
     const body = (await response.json()) as { status: string; outcomes: { priced: number }; flagged_for_review: number };
     expect([response.status, body.status, body.outcomes.priced, body.flagged_for_review]).toEqual([200, 'completed', 3, 1]);
     process.emit('SIGTERM');
     expect(await serving).toBe(0);
-    expect(stdout).toMatch(/^batchscope API listening on http:\/\/127\.0\.0\.1:\d+ \(store store\.db, Scrapfly http:\/\/127\.0\.0\.1:\d+, policy live-default\)\n/m);
+    expect(stdout).toMatch(/^batchscope API listening on http:\/\/127\.0\.0\.1:\d+ \(store store\.db, Scrapfly http:\/\/127\.0\.0\.1:\d+, policy live-default, time scale 100\)\n/m);
     expect(stdout).toMatch(/^batch batch_\S+ completed: 3 priced \(1 flagged\), 0 failed, 0 timed out, 0 skipped$/m);
     expect(stdout).toContain('stopping: cancelling the running batch, if any');
 
