@@ -6,6 +6,7 @@ import type { BatchItem } from '../engine/batch-types.js';
 import type { Policy } from '../engine/policy.js';
 import type { BatchEvent } from '../events/batch-event.js';
 import { buildRunRecords, isTimeoutAttempt, zombieSpanOf, type RunRecords } from './attempt-records.js';
+import { computeDirectStats, type DirectStats } from './compute-direct-stats.js';
 import { computeDomainStats, type DomainStats } from './compute-domain-stats.js';
 import { findLongRequests, type LongRequestRecord } from './find-long-requests.js';
 import { peakOverlap, timeWithAtLeastMs, type Interval } from './intervals.js';
@@ -96,15 +97,7 @@ export interface RunMetrics {
     creditsSeenByClient: number;
   };
   /** Direct fetches of the pages (direct tiers): no Scrapfly slot, no credits. */
-  direct: {
-    requests: number;
-    /** Refusals (403, or a challenge page such as a CAPTCHA). */
-    blocked: number;
-    /** 429 answers of the sites. */
-    throttled: number;
-    /** Connection failures (resets, refused connections, broken bodies). */
-    networkErrors: number;
-  };
+  direct: DirectStats;
   attempts: { total: number; timeouts: number; byResult: Record<string, number> };
   domains: DomainStats[];
   warnings: {
@@ -169,7 +162,7 @@ export function computeMetrics(
   const stalls = computeStalls(records, thresholdMs, names);
   const zombies = computeZombies(records);
   const scrapfly = computeScrapfly(events, records);
-  const direct = computeDirect(records);
+  const direct = computeDirectStats(records);
   const byResult: Record<string, number> = {};
   let timeouts = 0;
   for (const a of records.attempts) {
@@ -292,14 +285,3 @@ function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): Ru
   return { requests, throttled, peakConcurrency: peak, creditsCharged: sawMock ? chargedByMock : seenByClient, creditsSeenByClient: seenByClient };
 }
 
-function computeDirect(records: RunRecords): RunMetrics['direct'] {
-  const out = { requests: 0, blocked: 0, throttled: 0, networkErrors: 0 };
-  for (const a of records.attempts) {
-    if (!a.direct) continue;
-    out.requests++;
-    if (a.errorClass === 'blocked') out.blocked++;
-    else if (a.status === 429) out.throttled++;
-    else if (a.errorClass === 'network') out.networkErrors++;
-  }
-  return out;
-}
