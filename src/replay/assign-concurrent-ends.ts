@@ -18,6 +18,11 @@ export interface ConcurrentAssignment {
   lane: number[];
   /** The typical (non-stall) duration model the search settled on. */
   typical: { medianMs: number; sigma: number };
+  /**
+   * The negative log-likelihood of the answer (durations in ms; lower is likelier): Infinity when
+   * no assignment keeps every duration at or above `minDurationMs`.
+   */
+  cost: number;
 }
 
 interface Trace {
@@ -39,6 +44,7 @@ interface State {
 }
 
 const STALL_PRIOR = 0.01;
+const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 const COST_STALL_MARK = -Math.log(STALL_PRIOR);
 const COST_TYPICAL_MARK = -Math.log(1 - STALL_PRIOR);
 
@@ -53,6 +59,8 @@ export function assignConcurrentEnds(options: {
   observedUntilMs: number;
   stallThresholdMs: number;
   resolutionMs: number;
+  /** The shortest duration an item can have, ms (a logged duration may be one resolution step short of it). */
+  minDurationMs?: number;
   beamWidth?: number;
 }): ConcurrentAssignment {
   const s = options.startsMs;
@@ -89,7 +97,12 @@ export function assignConcurrentEnds(options: {
   const pred = new Array<number>(n).fill(-1);
   for (let t = trace; t; t = t.prev) pred[t.by] = t.item;
   for (let i = 0; i < n; i++) lane[i] = i < c ? i + 1 : (lane[pred[i] as number] ?? 0);
-  return { endMs: durationsOf(trace, s).map((d, i) => (d === null ? null : (s[i] as number) + d)), lane, typical: { medianMs: typical.meanMs, sigma: typical.sdMs / typical.meanMs } };
+  return {
+    endMs: durationsOf(trace, s).map((d, i) => (d === null ? null : (s[i] as number) + d)),
+    lane,
+    typical: { medianMs: typical.meanMs, sigma: typical.sdMs / typical.meanMs },
+    cost: (best as Searched).cost,
+  };
 }
 
 /** Typical durations: mean and spread in ms (a normal model in linear time suits durations read off whole seconds). */
@@ -153,6 +166,7 @@ function search(options: {
   observedUntilMs: number;
   stallThresholdMs: number;
   resolutionMs: number;
+  minDurationMs?: number;
   typical: Typical;
   beam: number;
 }): Searched {
@@ -164,9 +178,11 @@ function search(options: {
   const spanMs = Math.max(1, options.observedUntilMs - (s[0] ?? 0));
   const logRange = Math.log(Math.max(10 * thr, 2 * spanMs) / thr);
   const logSd = Math.log(sdMs);
+  const floorMs = (options.minDurationMs ?? 0) - options.resolutionMs;
   const typicalCost = (d: number) => {
+    if (d < floorMs) return Infinity;
     const z = (d - meanMs) / sdMs;
-    return logSd + 0.5 * z * z;
+    return HALF_LOG_TWO_PI + logSd + 0.5 * z * z;
   };
   const typicalCensoredCost = (e: number) => -normalLogSurvival((e - meanMs) / sdMs);
   const stallCost = (d: number) => Math.log(d) + Math.log(logRange);

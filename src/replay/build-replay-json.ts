@@ -2,8 +2,10 @@
  * The replay as one JSON object (`replay <log> --json`): the diagnosis of the chosen run at the top
  * level (effectiveConcurrency, declaredWorkers, stalls, gaps, hypotheses with their evidence, the
  * fits, the timeline), plus how the file was read, the other runs, and the reproduction and
- * counterfactual runs when they were made. Times are ms since the epoch; `…At` fields repeat them
- * as ISO strings for people. Pure.
+ * counterfactual runs when they were made. What is inferred rather than read says so:
+ * `effectiveConcurrencyInferred`, each stall's `inferred` and `candidates` (machines with their
+ * probabilities, when the log cannot say which one stalled), each timeline item's `inferred`.
+ * Times are ms since the epoch; `…At` fields repeat them as ISO strings for people. Pure.
  */
 import type { ReplayComparison } from './compare-replay.js';
 import type { ReplayOutcome } from './replay-outcome.js';
@@ -21,6 +23,9 @@ export function buildReplayJson(outcome: ReplayOutcome): Record<string, unknown>
   return {
     file: outcome.source,
     format: outcome.format,
+    dialect: outcome.read.dialect,
+    timestampResolutionMs: outcome.read.resolutionMs,
+    naiveTimes: { lines: outcome.read.naiveLines, readAs: outcome.read.naiveZone },
     lines: outcome.lines,
     duplicateNames: outcome.duplicateNames,
     runCount: outcome.runs.length,
@@ -37,6 +42,7 @@ export function buildReplayJson(outcome: ReplayOutcome): Record<string, unknown>
     loggedItems: d.loggedItems,
     skippedItems: d.skippedItems,
     effectiveConcurrency: d.effectiveConcurrency,
+    effectiveConcurrencyInferred: d.concurrency.method === 'start-pattern',
     concurrency: d.concurrency,
     verdict: d.verdict,
     best: d.best,
@@ -51,7 +57,7 @@ export function buildReplayJson(outcome: ReplayOutcome): Record<string, unknown>
       concurrency: d.timeline.concurrency,
       endsLogged: d.timeline.endsLogged,
       typical: d.timeline.typical,
-      items: d.timeline.items.length <= MAX_ITEMS ? d.timeline.items : null,
+      items: d.timeline.items.length <= MAX_ITEMS ? d.timeline.items.map((i) => ({ ...i, inferred: i.end === 'inferred' })) : null,
       itemCount: d.timeline.items.length,
       inFlight: { max: d.timeline.inFlight.max, steps: steps.length <= MAX_STEPS ? steps : null, stepCount: steps.length },
     },

@@ -1,11 +1,14 @@
 /**
- * A log visitor that gathers runs: one per text declaration line or run-log header (or
- * `batch.start` without a header), with its items and, for run logs, its attempts and events.
- * Holds one record per item and attempt, so its memory grows with the batch (the parser's does not).
+ * A log visitor that gathers runs: one per declaration line or run-log header (or `batch.start`
+ * without a header; or, in an application log, a start after a batch-end line), with its items
+ * and, for run logs, its attempts and events. A result line ends the latest started item of that
+ * name (the last result line of an item wins: "Error … tier 1" then "Finished … tier 2"); a
+ * batch-end line ends the run. Holds one record per item and attempt, so its memory grows with
+ * the batch (the parser's does not).
  */
 import type { BatchEvent } from '../events/batch-event.js';
 import type { LogVisitor } from './create-log-parser.js';
-import type { LogFormat, LoggedAttempt, LoggedItem, LoggedRun } from './log-records.js';
+import { MAX_ITEM_NOTES, type LogFormat, type LoggedAttempt, type LoggedItem, type LoggedRun } from './log-records.js';
 
 /** Events kept per run at most; past it a run keeps its items and attempts only. */
 export const DEFAULT_MAX_KEPT_EVENTS = 2_000_000;
@@ -15,7 +18,11 @@ interface RunBuilder {
   itemsByIndex: Map<number, LoggedItem> | null;
   attempts: Map<number, LoggedAttempt>;
   names: Map<string, number>;
+  /** Application logs: the latest started item of each name. */
+  latest: Map<string, LoggedItem>;
   sawBatchStart: boolean;
+  /** Application logs: a batch-end line closed the run. */
+  over: boolean;
 }
 
 export interface LogRunCollector extends LogVisitor {
@@ -45,6 +52,9 @@ export function createLogRunCollector(options: { keepEvents: boolean; maxKeptEve
         declaredWorkers: null,
         declaredExecution: null,
         endMs: null,
+        endLine: null,
+        endCounts: null,
+        results: 0,
         lastSeenMs: startMs,
         items: [],
         attempts: [],
@@ -55,7 +65,9 @@ export function createLogRunCollector(options: { keepEvents: boolean; maxKeptEve
       itemsByIndex: format === 'run-log' ? new Map() : null,
       attempts: new Map(),
       names: new Map(),
+      latest: new Map(),
       sawBatchStart: false,
+      over: false,
     };
     return current;
   };
@@ -71,10 +83,39 @@ export function createLogRunCollector(options: { keepEvents: boolean; maxKeptEve
       Object.assign(b.run, { startDeclared: true, declaredItems: items, declaredWorkers: workers });
     },
     start({ line, atMs, name }) {
-      const b = current ?? open(line, atMs, 'text');
+      const b = current === null || current.over ? open(line, atMs, 'text') : current;
       touch(b, line, atMs);
-      b.run.items.push({ index: b.run.items.length, name, domain: null, url: null, startMs: atMs, endMs: null, worker: null, outcome: null, line });
+      const item: LoggedItem = { ...blankItem(b.run.items.length, name, line), startMs: atMs };
+      b.run.items.push(item);
       b.names.set(name, (b.names.get(name) ?? 0) + 1);
+      b.latest.set(name, item);
+    },
+    result({ line, atMs, name, outcome, durationMs }) {
+      const b = current;
+      const item = b?.latest.get(name);
+      if (!b || !item) return;
+      touch(b, line, atMs);
+      b.run.results++;
+      item.endMs = atMs;
+      item.endLine = line;
+      item.result = outcome;
+      item.outcome = outcome === 'failed' ? 'failed' : outcome === 'ok' ? 'priced' : null;
+      item.statedDurationMs = durationMs;
+    },
+    batchEnd({ line, atMs, priced, failed, total, durationMs }) {
+      const b = current;
+      if (!b || b.run.format !== 'text') return;
+      touch(b, line, atMs);
+      b.run.endMs = atMs;
+      b.run.endLine = line;
+      b.run.endCounts = { priced, failed, total, durationMs };
+      b.over = true;
+    },
+    mention({ line, atMs, name, text }) {
+      const item = current?.latest.get(name);
+      if (!item) return;
+      item.mentions++;
+      if (item.notes.length < MAX_ITEM_NOTES) item.notes.push({ line, atMs, text: text.length > 200 ? `${text.slice(0, 197)}...` : text });
     },
     header({ line, header }) {
       const b = open(line, header.startMs, 'run-log');
@@ -124,19 +165,16 @@ function readEvent(b: RunBuilder, event: BatchEvent, line: number, attemptKey: (
       break;
     case 'batch.end':
       run.endMs = event.atMs;
+      run.endLine = line;
       break;
     case 'item.start': {
       const known = run.header?.items[event.item];
       items.set(event.item, {
-        index: event.item,
-        name: event.name,
+        ...blankItem(event.item, event.name, line),
         domain: typeof event.domain === 'string' ? event.domain : known?.domain ?? null,
         url: known?.url ?? null,
         startMs: event.atMs,
-        endMs: null,
         worker: event.worker,
-        outcome: null,
-        line,
       });
       break;
     }
@@ -144,10 +182,11 @@ function readEvent(b: RunBuilder, event: BatchEvent, line: number, attemptKey: (
       let item = items.get(event.item);
       if (!item) {
         const known = run.header?.items[event.item];
-        item = { index: event.item, name: known?.name ?? `item ${event.item}`, domain: known?.domain ?? null, url: known?.url ?? null, startMs: null, endMs: null, worker: null, outcome: null, line };
+        item = { ...blankItem(event.item, known?.name ?? `item ${event.item}`, line), domain: known?.domain ?? null, url: known?.url ?? null };
         items.set(event.item, item);
       }
       item.endMs = event.atMs;
+      item.endLine = line;
       item.outcome = event.outcome ?? null;
       break;
     }
@@ -187,4 +226,8 @@ function finishRun(b: RunBuilder): LoggedRun {
   run.attempts = [...b.attempts.values()].sort((x, y) => x.startMs - y.startMs || x.item - y.item || x.attempt - y.attempt);
   run.duplicateNames = [...b.names.entries()].filter(([, n]) => n > 1).map(([name, count]) => ({ name, count }));
   return run;
+}
+
+function blankItem(index: number, name: string, line: number): LoggedItem {
+  return { index, name, domain: null, url: null, startMs: null, endMs: null, worker: null, outcome: null, line, statedDurationMs: null, result: null, endLine: null, notes: [], mentions: 0 };
 }

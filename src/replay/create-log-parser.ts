@@ -1,15 +1,19 @@
 /**
  * A streaming log parser: lines go in one at a time and records come out to a visitor as they
- * are read, so parsing itself holds no more than the line at hand (memory does not grow with the
- * file; what the visitor keeps is its own business). Reads the seed's text format and the
- * engine's run log, detects which one from the first line that says, counts every line it does
- * not use, and reports a malformed line with its number (or counts it, under `skipMalformed`).
+ * are read, so parsing itself holds no more than the line at hand and the names of the current
+ * run's machines (memory does not grow with the file; what the visitor keeps is its own
+ * business). Reads application logs in every dialect of read-log-envelope.ts and the engine's run
+ * log, detects which from the first line that tells, counts every line it does not use, and
+ * reports a malformed line with its number (or counts it, under `skipMalformed`).
  */
 import { LogParseError } from '../errors.js';
 import type { BatchEvent } from '../events/batch-event.js';
 import type { RunLogHeader } from '../events/run-log.js';
 import type { LogFormat, LogLineCounts } from './log-records.js';
-import { createTextStamp, readTextStamp } from './read-text-stamp.js';
+import { createMachineNameIndex, type MachineNameIndex } from './match-machine-name.js';
+import { UTC_ZONE, type NaiveZone } from './naive-zone.js';
+import { BUILT_IN_DIALECTS, createEnvelope, createEnvelopeReader, detectDialect, type EnvelopeReader, type LogDialect } from './read-log-envelope.js';
+import { createMessageReader, type ResultOutcome } from './read-log-message.js';
 
 /** Receives records in file order. Visitors must not throw. */
 export interface LogVisitor {
@@ -17,6 +21,12 @@ export interface LogVisitor {
   declaration?(record: { line: number; atMs: number; items: number; workers: number }): void;
   /** Text: "Processing machine NAME - Worker available". */
   start?(record: { line: number; atMs: number; name: string }): void;
+  /** Text: a line naming a started machine and saying it ended. */
+  result?(record: { line: number; atMs: number; name: string; outcome: ResultOutcome | null; durationMs: number | null }): void;
+  /** Text: a line saying the batch is over. */
+  batchEnd?(record: { line: number; atMs: number; priced: number | null; failed: number | null; total: number | null; durationMs: number | null }): void;
+  /** Text: another line naming a started machine (a warning, an error that is not its result). */
+  mention?(record: { line: number; atMs: number; name: string; text: string }): void;
   /** Run log: a `run.meta` header line. */
   header?(record: { line: number; header: RunLogHeader }): void;
   /** Run log: one event (any type with a timestamp). */
@@ -24,30 +34,68 @@ export interface LogVisitor {
 }
 
 export interface LogParser {
-  /** The detected (or requested) format, null until a line decides it. */
-  readonly format: LogFormat | null;
+  /** The detected (or requested) dialect, null until a line decides it. */
+  readonly dialect: LogDialect | null;
   /** Reads the next line (without its newline). Throws LogParseError on a malformed line. */
   push(line: string): void;
   /** Ends the input. Throws LogParseError when the file held no usable line. */
-  finish(): { format: LogFormat; lines: LogLineCounts };
+  finish(): ParserResult;
 }
 
-const START_PREFIX = 'Processing machine ';
-const START_SUFFIX = ' - Worker available';
-const DECLARATION = /^Starting (?:concurrent )?processing of (\d+) machines? with (\d+) workers?\b/;
+/** What the parser learned of the file as a whole. */
+export interface ParserResult {
+  format: LogFormat;
+  dialect: LogDialect;
+  lines: LogLineCounts;
+  /** The coarsest precision of the timestamps read, ms (1000: whole seconds). */
+  resolutionMs: number;
+  /** Lines whose time had no zone. */
+  naiveLines: number;
+}
+
+/** Options of the parser beyond the dialect: the naive zone and the user's patterns. */
+export interface LogParserOptions {
+  /** `auto`, or one dialect; `text` and `run-log` (the old formats) are dialects too. */
+  format: LogDialect | 'auto';
+  skipMalformed: boolean;
+  source: string;
+  visitor: LogVisitor;
+  zone?: NaiveZone;
+  linePattern?: string | null;
+  timeFormat?: string | null;
+  startPattern?: string | null;
+  endPattern?: string | null;
+}
+
+const UNREAD_SAMPLES = 3;
 /** Run-log event types the replay reads; other events are counted as "other" lines. */
 const USED_EVENTS = new Set(['batch.start', 'batch.end', 'item.start', 'item.end', 'attempt.start', 'attempt.end', 'attempt.abandon']);
 const MAX_KINDS = 1000;
 
-/** Creates a parser for one file. `source` names the file in messages. */
-export function createLogParser(options: { format: LogFormat | 'auto'; skipMalformed: boolean; source: string; visitor: LogVisitor }): LogParser {
+/**
+ * Creates a parser for one file. `source` names the file in messages. Throws UsageError for a bad
+ * `linePattern`, `timeFormat`, `startPattern` or `endPattern`.
+ */
+export function createLogParser(options: LogParserOptions): LogParser {
   const { visitor, source } = options;
-  let format: LogFormat | null = options.format === 'auto' ? null : options.format;
+  const envelopeOptions = { zone: options.zone ?? UTC_ZONE, linePattern: options.linePattern ?? null, timeFormat: options.timeFormat ?? null };
+  const messages = createMessageReader({ startPattern: options.startPattern, endPattern: options.endPattern });
+  let dialect: LogDialect | null = options.linePattern ? 'pattern' : options.format === 'auto' ? null : options.format;
+  let reader: EnvelopeReader | null = dialect === null || dialect === 'run-log' ? null : createEnvelopeReader(dialect, envelopeOptions);
+  const envelope = createEnvelope();
+  let names: MachineNameIndex = createMachineNameIndex();
+  let batchOver = false;
+  let minDigits = Infinity;
+  let naiveLines = 0;
+  const unread: Array<{ line: number; text: string }> = [];
   const counts: LogLineCounts = {
     total: 0,
     blank: 0,
     comments: 0,
     used: 0,
+    results: 0,
+    batchEnds: 0,
+    mentions: 0,
     other: 0,
     otherKinds: [],
     untimed: { count: 0, firstLine: null },
@@ -57,7 +105,6 @@ export function createLogParser(options: { format: LogFormat | 'auto'; skipMalfo
     truncatedLastLine: null,
   };
   const kinds = new Map<string, number>();
-  const stamp = createTextStamp();
   let lastAtMs = -Infinity;
   let pendingCut: { line: number; reason: string } | null = null;
 
@@ -83,39 +130,72 @@ export function createLogParser(options: { format: LogFormat | 'auto'; skipMalfo
     lastAtMs = atMs;
   };
 
+  const noteUnread = (line: number, text: string) => {
+    if (unread.length < UNREAD_SAMPLES) unread.push({ line, text: text.length > 100 ? `${text.slice(0, 97)}...` : text });
+  };
+
   const readText = (text: string, line: number) => {
-    const result = readTextStamp(text, stamp);
+    const r = reader as EnvelopeReader;
+    const result = r.read(text, envelope);
     if (result === 'untimed') {
       tally(counts.untimed, line);
+      noteUnread(line, text);
       return;
     }
     if (result === 'bad') {
-      // A last line cut inside its timestamp is a log still being written, not a bad line.
-      if (text.length < 20) pendingCut = { line, reason: `malformed timestamp: ${stamp.reason}` };
-      else malformed(line, `malformed timestamp: ${stamp.reason}`);
+      // A last line cut short is a log still being written, not a bad line.
+      const cut = r.dialect === 'json' || r.dialect === 'docker-json' ? !text.trimEnd().endsWith('}') : text.length < 20;
+      if (cut) pendingCut = { line, reason: r.reason };
+      else malformed(line, r.reason);
       return;
     }
-    const atMs = stamp.atMs;
-    const message = stamp.messageStart === 0 ? text : text.slice(stamp.messageStart);
-    if (message.startsWith(START_PREFIX)) {
-      const end = message.endsWith(START_SUFFIX) ? message.length - START_SUFFIX.length : message.length;
-      const name = message.slice(START_PREFIX.length, end).trim();
-      if (name === '') return malformed(line, 'a "Processing machine" line without a machine name');
-      noteTime(atMs, line);
-      counts.used++;
-      visitor.start?.({ line, atMs, name });
-      return;
+    const atMs = envelope.atMs;
+    if (!envelope.zoned) naiveLines++;
+    if (envelope.fractionDigits < minDigits) minDigits = envelope.fractionDigits;
+    const meaning = messages.read(envelope.message, names);
+    switch (meaning.kind) {
+      case 'start':
+        if (batchOver) {
+          names = createMachineNameIndex();
+          batchOver = false;
+          lastAtMs = -Infinity;
+        }
+        noteTime(atMs, line);
+        counts.used++;
+        names.add(meaning.name);
+        visitor.start?.({ line, atMs, name: meaning.name });
+        return;
+      case 'declaration':
+        names = createMachineNameIndex();
+        batchOver = false;
+        lastAtMs = -Infinity;
+        noteTime(atMs, line);
+        counts.used++;
+        visitor.declaration?.({ line, atMs, items: meaning.items, workers: meaning.workers });
+        return;
+      case 'result':
+        noteTime(atMs, line);
+        counts.used++;
+        counts.results++;
+        visitor.result?.({ line, atMs, name: meaning.name, outcome: meaning.outcome, durationMs: meaning.durationMs });
+        return;
+      case 'batch-end':
+        noteTime(atMs, line);
+        counts.used++;
+        counts.batchEnds++;
+        batchOver = true;
+        visitor.batchEnd?.({ line, atMs, priced: meaning.priced, failed: meaning.failed, total: meaning.total, durationMs: meaning.durationMs });
+        return;
+      case 'mention':
+        noteTime(atMs, line);
+        counts.mentions++;
+        countOther(kindOf(envelope.message));
+        visitor.mention?.({ line, atMs, name: meaning.name, text: envelope.message });
+        return;
+      default:
+        noteTime(atMs, line);
+        countOther(kindOf(envelope.message));
     }
-    const declared = DECLARATION.exec(message);
-    if (declared) {
-      lastAtMs = -Infinity;
-      noteTime(atMs, line);
-      counts.used++;
-      visitor.declaration?.({ line, atMs, items: Number(declared[1]), workers: Number(declared[2]) });
-      return;
-    }
-    noteTime(atMs, line);
-    countOther(kindOf(message));
   };
 
   const readRunLog = (text: string, line: number) => {
@@ -149,8 +229,8 @@ export function createLogParser(options: { format: LogFormat | 'auto'; skipMalfo
   };
 
   return {
-    get format() {
-      return format;
+    get dialect() {
+      return dialect;
     },
     push(raw: string) {
       const line = ++counts.total;
@@ -171,14 +251,22 @@ export function createLogParser(options: { format: LogFormat | 'auto'; skipMalfo
       }
       if (text.includes('\u0000') || text.includes('\uFFFD')) {
         tally(counts.binary, line);
-        if (format === null || format === 'run-log') {
+        if (dialect === null || dialect === 'run-log') {
           throw new LogParseError(`Failed to read log ${source}: line ${line} holds binary data (NUL or undecodable bytes): this is not a batch log`, line);
         }
         return;
       }
-      format ??= text.charCodeAt(0) === 123 ? 'run-log' : 'text';
-      if (format === 'text') readText(text, line);
-      else readRunLog(text, line);
+      if (dialect === null) {
+        dialect = detectDialect(text, envelopeOptions);
+        if (dialect === null) {
+          tally(counts.untimed, line);
+          noteUnread(line, text);
+          return;
+        }
+        if (dialect !== 'run-log') reader = createEnvelopeReader(dialect, envelopeOptions);
+      }
+      if (dialect === 'run-log') readRunLog(text, line);
+      else readText(text, line);
     },
     finish() {
       if (pendingCut) counts.truncatedLastLine = pendingCut.line;
@@ -189,15 +277,22 @@ export function createLogParser(options: { format: LogFormat | 'auto'; skipMalfo
         .map(([kind, count]) => ({ kind, count }));
       if (counts.total === 0) throw new LogParseError(`Failed to read log ${source}: the file is empty`, 0);
       if (counts.blank === counts.total) throw new LogParseError(`Failed to read log ${source}: the file holds only blank lines (${counts.total})`, 0);
-      if (counts.used === 0) throw new LogParseError(`Failed to read log ${source}: ${describeNothingFound(counts, format)}`, 0);
-      return { format: format ?? 'text', lines: counts };
+      if (counts.used === 0) throw new LogParseError(`Failed to read log ${source}: ${describeNothingFound(counts, dialect, unread)}`, 0);
+      const d = dialect ?? 'text';
+      return {
+        format: d === 'run-log' ? 'run-log' : 'text',
+        dialect: d,
+        lines: counts,
+        resolutionMs: d === 'run-log' ? 1 : Number.isFinite(minDigits) ? 10 ** Math.max(0, 3 - Math.min(3, minDigits)) : 1000,
+        naiveLines,
+      };
     },
   };
 }
 
-function describeNothingFound(counts: LogLineCounts, format: LogFormat | null): string {
+function describeNothingFound(counts: LogLineCounts, dialect: LogDialect | null, unread: ReadonlyArray<{ line: number; text: string }>): string {
   const read = `read ${counts.total} line${counts.total === 1 ? '' : 's'}`;
-  if (format === 'run-log') return `no run.meta header or batch event in it (${read}); a run log holds one JSON object per line`;
+  if (dialect === 'run-log') return `no run.meta header or batch event in it (${read}); a run log holds one JSON object per line`;
   const parts = [
     counts.untimed.count > 0 ? `${counts.untimed.count} without a timestamp` : '',
     counts.other > 0 ? `${counts.other} with other messages` : '',
@@ -205,9 +300,16 @@ function describeNothingFound(counts: LogLineCounts, format: LogFormat | null): 
     counts.comments > 0 ? `${counts.comments} comments` : '',
     counts.malformed.count > 0 ? `${counts.malformed.count} malformed` : '',
   ].filter(Boolean);
+  const shown = unread.length > 0 ? `; first unread line${unread.length === 1 ? '' : 's'}: ${unread.map((u) => `${u.line}: ${JSON.stringify(u.text)}`).join(', ')}` : '';
+  if (dialect === null) {
+    return (
+      `no line has a timestamp in a format this tool reads (tried ${BUILT_IN_DIALECTS.join(', ')}); ${read}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${shown}. ` +
+      'For another format, give --line-pattern with named groups, e.g. --line-pattern \'^(?<time>\\S+ \\S+) (?<message>.*)$\' (and --time-format if needed)'
+    );
+  }
   return (
-    'no line looks like a batch log: expected "YYYY-MM-DD HH:MM:SS - Processing machine NAME - Worker available" lines ' +
-    `or a run log (JSON lines after a run.meta header); ${read}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`
+    `no line looks like a batch log in the ${dialect} dialect: no "Processing machine NAME" start, no "Starting … processing of N machines with W workers" declaration; ${read}` +
+    `${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${shown}. If the service words its starts differently, give --start-pattern with a named group (?<machine>…)`
   );
 }
 

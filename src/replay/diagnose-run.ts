@@ -7,11 +7,12 @@
 import { quantileSorted } from '../report/quantile.js';
 import { formatDurationMs } from '../units/duration.js';
 import type { Diagnosis, DurationSummary, StallRecord } from './diagnosis-types.js';
-import { estimateConcurrency } from './estimate-concurrency.js';
+import { DEFAULT_MIN_DURATION_MS, estimateConcurrency } from './estimate-concurrency.js';
 import { evaluateHypotheses } from './evaluate-hypotheses.js';
 import { fitLatency, type DurationSample } from './fit-latency.js';
 import type { LoggedRun } from './log-records.js';
 import { reconstructTimeline, type Timeline } from './reconstruct-timeline.js';
+import { findSwapCandidates, findTailCandidates } from './stall-candidates.js';
 
 /** The default stall threshold of a replay, ms (the same as the simulator's). */
 export const DEFAULT_REPLAY_STALL_THRESHOLD_MS = 60_000;
@@ -21,18 +22,23 @@ export function resolutionOf(format: LoggedRun['format']): number {
   return format === 'text' ? 1000 : 1;
 }
 
-/** Diagnoses `run`. Items longer than `stallThresholdMs` are stalls. */
-export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number }): Diagnosis {
+/**
+ * Diagnoses `run`. Items longer than `stallThresholdMs` are stalls. `resolutionMs` is the
+ * timestamps' precision (default: whole seconds for application logs); `minDurationMs` the
+ * shortest duration assumed for one item when inferring from starts (see estimate-concurrency.ts).
+ */
+export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number; resolutionMs?: number; minDurationMs?: number }): Diagnosis {
   const { run } = options;
   const stallThresholdMs = options.stallThresholdMs ?? DEFAULT_REPLAY_STALL_THRESHOLD_MS;
-  const resolutionMs = resolutionOf(run.format);
-  const estimate = estimateConcurrency({ run, resolutionMs });
+  const resolutionMs = options.resolutionMs ?? resolutionOf(run.format);
+  const minDurationMs = options.minDurationMs ?? DEFAULT_MIN_DURATION_MS;
+  const estimate = estimateConcurrency({ run, resolutionMs, stallThresholdMs, minDurationMs });
   const c = estimate.effective;
   const W = run.declaredWorkers;
-  const timeline = reconstructTimeline({ run, concurrency: c, stallThresholdMs, resolutionMs });
+  const timeline = reconstructTimeline({ run, concurrency: c, stallThresholdMs, resolutionMs, minDurationMs });
   const expected = W === null ? null : Math.min(W, Math.max(run.declaredItems ?? 0, run.items.length));
   const blocking = c === 1 && expected !== null && expected > 1;
-  const stalls = collectStalls({ run, timeline, workersHeld: blocking ? (W as number) : 1 });
+  const stalls = collectStalls({ run, timeline, workersHeld: blocking ? (W as number) : 1, stallThresholdMs, floorMs: minDurationMs - resolutionMs });
   const durations = summarizeDurations(timeline);
   const typical = timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs).sort((a, b) => a - b);
   const hypotheses = evaluateHypotheses({ run, estimate, timeline, stalls, durations, typicalMs: typical.length > 0 ? quantileSorted(typical, 0.5) : null, resolutionMs });
@@ -49,6 +55,7 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
     loggedItems: timeline.items.length,
     skippedItems: run.items.length - timeline.items.length,
     concurrency: estimate,
+    resolutionMs,
     effectiveConcurrency: c,
     stallThresholdMs,
     stalls,
@@ -66,8 +73,10 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
   };
 }
 
-function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHeld: number }): StallRecord[] {
+function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHeld: number; stallThresholdMs: number; floorMs: number }): StallRecord[] {
   const { run, timeline } = options;
+  // Several lanes and ends inferred from the starts: which item held a worker is uncertain.
+  const ambiguous = timeline.concurrency > 1 && !timeline.items.some((i) => i.end === 'logged');
   const attemptsOf = new Map<number, { count: number; timeouts: number }>();
   for (const a of run.attempts) {
     if (a.startedAsZombie) continue;
@@ -76,7 +85,7 @@ function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHel
     if (a.result === 'read-timeout' || a.result === 'cut' || a.abandonedAtMs !== null) tally.timeouts++;
     attemptsOf.set(a.item, tally);
   }
-  return timeline.items
+  const stalls: StallRecord[] = timeline.items
     .filter((i) => i.stalled)
     .map((i) => ({
       startMs: i.startMs,
@@ -87,7 +96,31 @@ function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHel
       machines: [i.name],
       workersHeld: options.workersHeld,
       attempts: run.attempts.length > 0 ? (attemptsOf.get(i.index) ?? { count: 0, timeouts: 0 }) : null,
+      inferred: i.end === 'inferred' || (i.end === 'censored' && timeline.concurrency > 1 && ambiguous),
+      candidates: ambiguous && i.end === 'inferred' ? findSwapCandidates({ timeline, stalled: i, stallThresholdMs: options.stallThresholdMs, floorMs: options.floorMs }) : null,
+      tail: false,
     }));
+  if (ambiguous && run.format === 'text' && run.endMs !== null) {
+    const tail = findTailCandidates({ timeline, batchEndMs: run.endMs, stallThresholdMs: options.stallThresholdMs });
+    const best = tail?.[0];
+    if (tail && best) {
+      stalls.push({
+        startMs: best.startMs,
+        endMs: run.endMs,
+        durationMs: run.endMs - best.startMs,
+        censored: false,
+        items: [best.item],
+        machines: [best.machine],
+        workersHeld: 1,
+        attempts: null,
+        inferred: true,
+        candidates: tail,
+        tail: true,
+      });
+      stalls.sort((a, b) => a.startMs - b.startMs);
+    }
+  }
+  return stalls;
 }
 
 /** Observed durations summarised; censored ones counted. */

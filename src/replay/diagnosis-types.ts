@@ -2,6 +2,7 @@
 import type { ConcurrencyEstimate } from './estimate-concurrency.js';
 import type { LatencyFit } from './fit-latency.js';
 import type { StartGap, Timeline } from './reconstruct-timeline.js';
+import type { StallCandidate } from './stall-candidates.js';
 
 /** A stall: an item that held its worker (or, when blocking, every worker) past the threshold. */
 export interface StallRecord {
@@ -18,6 +19,16 @@ export interface StallRecord {
   workersHeld: number;
   /** The item's requests and how many ended in a timeout (run logs only), else null. */
   attempts: { count: number; timeouts: number } | null;
+  /** Whether its duration (and, with `candidates`, its machine) is inferred from the starts rather than logged. */
+  inferred: boolean;
+  /**
+   * When the log cannot say which machine held the worker: the machines that may have, most
+   * likely first, with probabilities under the fitted duration model (`machines` names the
+   * likeliest); null when the machine is known (a logged end, or one worker).
+   */
+  candidates: StallCandidate[] | null;
+  /** Proved by the batch-end line alone: the last item to finish ran until the batch end. */
+  tail: boolean;
 }
 
 /** Durations, ms: observed ones summarised, censored ones (lower bounds) counted. */
@@ -68,6 +79,8 @@ export interface Diagnosis {
   /** Items the log shows ending without having started (skipped). */
   skippedItems: number;
   concurrency: ConcurrencyEstimate;
+  /** The precision of the log's timestamps, ms. */
+  resolutionMs: number;
   effectiveConcurrency: number;
   stallThresholdMs: number;
   /** Stalls under the best hypothesis. */

@@ -7,7 +7,7 @@
 import { formatClockTime } from '../report/format-clock-time.js';
 import { formatDurationMs } from '../units/duration.js';
 import type { DurationSummary, Hypothesis, StallRecord, Verdict } from './diagnosis-types.js';
-import type { ConcurrencyEstimate } from './estimate-concurrency.js';
+import type { ConcurrencyCandidate, ConcurrencyEstimate } from './estimate-concurrency.js';
 import type { LoggedRun } from './log-records.js';
 import type { StartGap, Timeline } from './reconstruct-timeline.js';
 
@@ -36,7 +36,12 @@ export function evaluateHypotheses(options: {
   const machines = (n: number) => `${n} machine${n === 1 ? '' : 's'}`;
   const out: Hypothesis[] = [];
 
-  const burstFact = `${machines(b)} started${at}`;
+  const inBurst = first === null ? 0 : starts.filter((t) => t < first + estimate.burstWindowMs + options.resolutionMs).length;
+  const burstFact =
+    estimate.method === 'start-pattern'
+      ? `${machines(inBurst)} started within ${formatDurationMs(estimate.burstWindowMs)} of the first start${at}${b > 1 ? ` (${b} in its first ${formatDurationMs(Math.max(1, options.resolutionMs))})` : ''}`
+      : `${machines(b)} started${at}`;
+  const likelihood = describeCandidates(estimate);
   const overlapFact = estimate.maxInFlight === null ? null : `the logged starts and ends never show more than ${estimate.maxInFlight} item${estimate.maxInFlight === 1 ? '' : 's'} in flight`;
   const impliedByBest = (): string[] => describeImplications({ durations, stalls, text, W, timeline, sequential: c === 1 });
 
@@ -47,7 +52,10 @@ export function evaluateHypotheses(options: {
     if (fits) {
       evidence.push(W !== null && W > 1 ? `${burstFact}; ${W} concurrent workers would have started ${Math.min(W, N)} at once` : burstFact);
       if (overlapFact) evidence.push(overlapFact);
-      else if (starts.length > 1) evidence.push(`no two machines started together: consecutive starts are at least ${formatDurationMs(minimumGap(starts))} apart`);
+      else if (starts.length > 1 && minimumGap(starts) + options.resolutionMs > estimate.minDurationMs) {
+        evidence.push(`no two machines started together: consecutive starts are at least ${formatDurationMs(minimumGap(starts))} apart (in log time)`);
+      }
+      if (likelihood) evidence.push(likelihood);
       if (run.declaredExecution === 'blocking') evidence.push('the run log declares execution "blocking"');
     } else {
       evidence.push(overlapFact ?? burstFact);
@@ -78,9 +86,11 @@ export function evaluateHypotheses(options: {
     if (fits) {
       evidence.push(burstFact);
       if (overlapFact) evidence.push(overlapFact);
+      if (likelihood) evidence.push(likelihood);
       implies.push(...impliedByBest());
     } else {
-      evidence.push(`${W} workers declared, ${burstFact}: a ${W}-worker pool starts ${machines(expected)} at once`);
+      evidence.push(`${W} workers declared, ${burstFact}: a ${W}-worker pool starts ${machines(expected)} within its first seconds`);
+      if (likelihood) evidence.push(likelihood);
       if (overlapFact) evidence.push(overlapFact);
       if (gap) {
         const before = starts.filter((s) => s < gap.toMs).length;
@@ -178,6 +188,29 @@ function describeImplications(options: { durations: DurationSummary | null; stal
     lines.push(`the same machines on ${W} truly concurrent workers would take at least ${formatDurationMs(Math.max(longest, busy / W))} (the longest machine, or the total work spread over ${W} workers)`);
   }
   return lines;
+}
+
+/** What the starts alone say about the concurrency, or null when it was not inferred. */
+export function describeCandidates(estimate: ConcurrencyEstimate): string | null {
+  if (estimate.method !== 'start-pattern' || estimate.candidates.length === 0) return null;
+  const [chosen, ...rest] = estimate.candidates;
+  const ruledOut = rest.filter((c) => !c.consistent).map((c) => `${c.concurrency} (${c.reason})`);
+  const parts = [`inferred from the starts alone: ${(chosen as ConcurrencyCandidate).concurrency} — ${(chosen as ConcurrencyCandidate).reason}`];
+  if (ruledOut.length > 0) parts.push(`ruled out: ${ruledOut.join('; ')}`);
+  if (estimate.alsoConsistent.length > 0) parts.push(`the starts do not rule out ${formatList(estimate.alsoConsistent)} worker${estimate.alsoConsistent.length === 1 && estimate.alsoConsistent[0] === 1 ? '' : 's'} either`);
+  return parts.join('; ');
+}
+
+function formatList(values: readonly number[]): string {
+  if (values.length > 4 && values.every((v, k) => k === 0 || v === (values[k - 1] as number) + 1)) return `${values[0]}–${values[values.length - 1]}`;
+  return values.join(', ');
+}
+
+/** A probability for people: "97%", "<1%", ">99%". */
+export function formatProbability(p: number): string {
+  if (p < 0.005) return '<1%';
+  if (p > 0.995 && p < 1) return '>99%';
+  return `${Math.round(p * 100)}%`;
 }
 
 function largestGap(gaps: readonly StartGap[]): StartGap | null {

@@ -1,12 +1,15 @@
 /**
  * What a replay reads out of a log: runs (one batch each) with their items, the attempts when the
  * log has them, and counts of every kind of line, so that nothing the parser skipped goes
- * unreported. Times are milliseconds since the Unix epoch (text logs carry no zone: read as UTC).
+ * unreported. Times are milliseconds since the Unix epoch (UTC; a text time without a zone is
+ * read in the naive zone, UTC unless `--time-zone` says otherwise).
  */
 import type { AttemptResult, BatchEvent, ItemOutcome } from '../events/batch-event.js';
 import type { RunLogHeader } from '../events/run-log.js';
+import type { LogDialect } from './read-log-envelope.js';
+import type { ResultOutcome } from './read-log-message.js';
 
-/** `text`: `YYYY-MM-DD HH:MM:SS - <message>` lines; `run-log`: the engine's JSON lines. */
+/** `text`: an application's log (any text or structured dialect); `run-log`: the engine's JSON lines. */
 export type LogFormat = 'text' | 'run-log';
 
 /** One item of a logged batch. */
@@ -25,7 +28,20 @@ export interface LoggedItem {
   outcome: ItemOutcome | null;
   /** The 1-based line of its start (or of its end when it never started). */
   line: number;
+  /** Application logs: the duration its result line states, ms, or null. */
+  statedDurationMs: number | null;
+  /** Application logs: how its last result line says it ended, or null. */
+  result: ResultOutcome | null;
+  /** The line of its last result line (or run-log end), or null. */
+  endLine: number | null;
+  /** Other lines naming it (warnings, errors that are not its result), first few kept. */
+  notes: Array<{ line: number; atMs: number; text: string }>;
+  /** How many lines named it without being its start or result. */
+  mentions: number;
 }
+
+/** Lines kept per item as notes at most. */
+export const MAX_ITEM_NOTES = 3;
 
 /** One request of a run log. */
 export interface LoggedAttempt {
@@ -57,8 +73,14 @@ export interface LoggedRun {
   declaredItems: number | null;
   declaredWorkers: number | null;
   declaredExecution: 'concurrent' | 'blocking' | null;
-  /** `batch.end` of a run log, or null. */
+  /** `batch.end` of a run log or the batch-end line of an application log, or null. */
   endMs: number | null;
+  /** The line of the batch end, or null. */
+  endLine: number | null;
+  /** The counts an application log's batch-end line states, when it states them. */
+  endCounts: { priced: number | null; failed: number | null; total: number | null; durationMs: number | null } | null;
+  /** Result lines read for this run (application logs). */
+  results: number;
   /** The latest timestamp of any line of the run. */
   lastSeenMs: number;
   /** Items in batch order (by index). */
@@ -84,8 +106,14 @@ export interface LogLineCounts {
   blank: number;
   /** Lines starting with `#` (fixtures annotate themselves this way). */
   comments: number;
-  /** Lines the replay used: declarations, starts, run-log headers and the events it reads. */
+  /** Lines the replay used: declarations, starts, results, batch ends, run-log headers and the events it reads. */
   used: number;
+  /** Of `used`, the result lines (application logs). */
+  results: number;
+  /** Of `used`, the batch-end lines (application logs). */
+  batchEnds: number;
+  /** Lines naming a started machine that are neither its start nor its result (kept as notes). */
+  mentions: number;
   /** Well-formed lines with other messages (text) or events the replay does not need (run log). */
   other: number;
   /** The most frequent kinds of other lines, most first (at most 10). */
@@ -107,6 +135,14 @@ export interface ParsedLog {
   /** The file name or label, for messages. */
   source: string;
   format: LogFormat;
+  /** How the lines were written (detected or given). */
+  dialect: LogDialect;
+  /** The precision of the timestamps, ms: 1000 for whole seconds, 1 for milliseconds. */
+  resolutionMs: number;
+  /** Lines whose time carried no zone and were read in `naiveZone` (0 when every time had one). */
+  naiveLines: number;
+  /** The zone naive times were read in. */
+  naiveZone: string;
   runs: LoggedRun[];
   lines: LogLineCounts;
 }

@@ -5,7 +5,9 @@
 import { CancelledError } from '../errors.js';
 import { createLogRunCollector } from './collect-log-runs.js';
 import { createLogParser } from './create-log-parser.js';
-import type { LogFormat, ParsedLog } from './log-records.js';
+import type { ParsedLog } from './log-records.js';
+import type { NaiveZone } from './naive-zone.js';
+import type { LogDialect } from './read-log-envelope.js';
 
 /** Lines without their newlines, one at a time or in arrays (cheaper for big files). */
 export type LogLineSource = AsyncIterable<string | readonly string[]> | Iterable<string | readonly string[]>;
@@ -19,19 +21,46 @@ export async function parseLog(options: {
   lines: LogLineSource;
   /** The file name or label used in messages. */
   source: string;
-  format?: LogFormat | 'auto';
+  /** `auto` (default) or a dialect of read-log-envelope.ts. */
+  format?: LogDialect | 'auto';
   skipMalformed?: boolean;
+  /** The zone of times without one (default UTC). */
+  zone?: NaiveZone;
+  /** `--line-pattern`, `--time-format`, `--start-pattern`, `--end-pattern` (see create-log-parser.ts). */
+  linePattern?: string | null;
+  timeFormat?: string | null;
+  startPattern?: string | null;
+  endPattern?: string | null;
   /** Keep every run-log event (default true): timelines and reports of the logged run need them. */
   keepEvents?: boolean;
   signal?: AbortSignal;
 }): Promise<ParsedLog> {
   const collector = createLogRunCollector({ keepEvents: options.keepEvents !== false });
-  const parser = createLogParser({ format: options.format ?? 'auto', skipMalformed: options.skipMalformed === true, source: options.source, visitor: collector });
+  const parser = createLogParser({
+    format: options.format ?? 'auto',
+    skipMalformed: options.skipMalformed === true,
+    source: options.source,
+    visitor: collector,
+    zone: options.zone,
+    linePattern: options.linePattern,
+    timeFormat: options.timeFormat,
+    startPattern: options.startPattern,
+    endPattern: options.endPattern,
+  });
   for await (const chunk of options.lines) {
     if (options.signal?.aborted) throw new CancelledError('log parsing cancelled');
     if (typeof chunk === 'string') parser.push(chunk);
     else for (let i = 0; i < chunk.length; i++) parser.push(chunk[i] as string);
   }
-  const { format, lines } = parser.finish();
-  return { source: options.source, format, runs: collector.runs(), lines };
+  const read = parser.finish();
+  return {
+    source: options.source,
+    format: read.format,
+    dialect: read.dialect,
+    resolutionMs: read.resolutionMs,
+    naiveLines: read.naiveLines,
+    naiveZone: options.zone?.label ?? 'UTC',
+    runs: collector.runs(),
+    lines: read.lines,
+  };
 }

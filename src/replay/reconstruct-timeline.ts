@@ -7,8 +7,12 @@
 import { assignConcurrentEnds } from './assign-concurrent-ends.js';
 import type { LoggedRun } from './log-records.js';
 
-/** How an item's end is known. */
-export type EndSource = 'logged' | 'inferred' | 'censored';
+/**
+ * How an item's end is known: `logged` (an end event or a result line), `inferred` (from the
+ * starts under the hypothesis), `bounded` (unknown, but before the logged batch end: the item
+ * counts as running until then, at most) or `censored` (still running when the log stops).
+ */
+export type EndSource = 'logged' | 'inferred' | 'bounded' | 'censored';
 
 export interface TimelineItem {
   /** The item's index in the run (see LoggedItem.index). */
@@ -17,10 +21,13 @@ export interface TimelineItem {
   domain: string | null;
   url: string | null;
   startMs: number;
-  /** Its end, or null when it was still running when the log stops (`censored`). */
+  /** Its end, or null when it is not known (`bounded` or `censored`). */
   endMs: number | null;
   end: EndSource;
-  /** end − start, or (for a censored item) how long it had run when the log stops, ms. */
+  /**
+   * end − start (the duration its result line states, when that agrees with its timestamps to the
+   * log's resolution), or, without an end, how long it had run by the batch end or the last line, ms.
+   */
   durationMs: number;
   /** 1-based worker lane. */
   lane: number;
@@ -61,7 +68,7 @@ export interface Timeline {
 }
 
 /** Reconstructs the timeline of `run` under `concurrency` workers; `resolutionMs` is the log's clock precision. */
-export function reconstructTimeline(options: { run: LoggedRun; concurrency: number; stallThresholdMs: number; resolutionMs: number }): Timeline {
+export function reconstructTimeline(options: { run: LoggedRun; concurrency: number; stallThresholdMs: number; resolutionMs: number; minDurationMs?: number }): Timeline {
   const { run, stallThresholdMs } = options;
   const started = run.items.filter((i) => i.startMs !== null).sort((a, b) => (a.startMs as number) - (b.startMs as number) || a.index - b.index);
   const startsMs = started.map((i) => i.startMs as number);
@@ -69,28 +76,34 @@ export function reconstructTimeline(options: { run: LoggedRun; concurrency: numb
   const lastEnd = started.reduce((max, i) => Math.max(max, i.endMs ?? max), lastStart);
   const observedUntilMs = Math.max(run.endMs ?? run.lastSeenMs, lastStart, lastEnd);
   const anyEnds = started.some((i) => i.endMs !== null);
+  // A batch end in an application log bounds every item: none is still running after it.
+  const unknownEnd: EndSource = run.format === 'text' && run.endMs !== null ? 'bounded' : 'censored';
   let endMs: Array<number | null>;
   let lanes: number[];
   let source: EndSource[];
   let typical: Timeline['typical'] = null;
   if (anyEnds) {
     endMs = started.map((i) => i.endMs);
-    source = endMs.map((e) => (e === null ? 'censored' : 'logged'));
+    source = endMs.map((e) => (e === null ? unknownEnd : 'logged'));
     lanes = started.some((i) => i.worker === null) ? assignLanes(startsMs, endMs, observedUntilMs) : started.map((i) => i.worker as number);
   } else if (options.concurrency <= 1) {
-    endMs = startsMs.map((_, k) => startsMs[k + 1] ?? null);
+    // One at a time: each item ends when the next starts, the last one at the batch end.
+    endMs = startsMs.map((_, k) => startsMs[k + 1] ?? (unknownEnd === 'bounded' ? run.endMs : null));
     source = endMs.map((e) => (e === null ? 'censored' : 'inferred'));
     lanes = startsMs.map(() => 1);
   } else {
-    const assigned = assignConcurrentEnds({ startsMs, concurrency: options.concurrency, observedUntilMs, stallThresholdMs, resolutionMs: options.resolutionMs });
+    const assigned = assignConcurrentEnds({ startsMs, concurrency: options.concurrency, observedUntilMs, stallThresholdMs, resolutionMs: options.resolutionMs, minDurationMs: options.minDurationMs });
     endMs = assigned.endMs;
-    source = endMs.map((e) => (e === null ? 'censored' : 'inferred'));
+    source = endMs.map((e) => (e === null ? unknownEnd : 'inferred'));
     lanes = assigned.lane;
     typical = assigned.typical;
   }
   const items: TimelineItem[] = started.map((item, k) => {
     const end = endMs[k] ?? null;
-    const durationMs = (end ?? observedUntilMs) - (item.startMs as number);
+    const stamped = (end ?? observedUntilMs) - (item.startMs as number);
+    const stated = item.statedDurationMs;
+    const agrees = end !== null && source[k] === 'logged' && stated !== null && Math.abs(stated - stamped) <= options.resolutionMs + 1;
+    const durationMs = agrees ? (stated as number) : stamped;
     return {
       index: item.index,
       name: item.name,
@@ -101,7 +114,8 @@ export function reconstructTimeline(options: { run: LoggedRun; concurrency: numb
       end: source[k] as EndSource,
       durationMs,
       lane: lanes[k] ?? 1,
-      stalled: durationMs > stallThresholdMs,
+      // An item whose end is only bounded by the batch end is not known to have stalled.
+      stalled: source[k] !== 'bounded' && durationMs > stallThresholdMs,
     };
   });
   const declaredItems = Math.max(run.declaredItems ?? 0, run.items.length);
@@ -112,7 +126,7 @@ export function reconstructTimeline(options: { run: LoggedRun; concurrency: numb
     items,
     gaps: findGaps({ items, startMs: run.startMs, thresholdMs: stallThresholdMs, declaredItems: run.declaredItems === null && run.format === 'text' ? null : declaredItems }),
     inFlight: computeInFlight(items, observedUntilMs),
-    endsLogged: anyEnds && source.every((s) => s === 'logged'),
+    endsLogged: anyEnds && source.every((e) => e === 'logged'),
     typical,
   };
 }

@@ -12,6 +12,25 @@ import type { ReplayComparison } from './compare-replay.js';
 import type { Hypothesis } from './diagnosis-types.js';
 import type { LatencyFit } from './fit-latency.js';
 import type { ReplayOutcome } from './replay-outcome.js';
+import { describeCandidates, formatProbability } from './evaluate-hypotheses.js';
+import type { LogDialect } from './read-log-envelope.js';
+import type { StallCandidate } from './stall-candidates.js';
+
+const DIALECT_LABEL: Record<LogDialect, string> = {
+  text: 'the seed\'s "YYYY-MM-DD HH:MM:SS - message" text',
+  'python-logging': "Python logging",
+  iso8601: 'ISO 8601 text',
+  json: 'JSON lines',
+  'docker-json': "Docker's JSON wrapper",
+  logfmt: 'logfmt',
+  pattern: '--line-pattern',
+  'run-log': 'run log',
+};
+
+/** "xTool S1 22%, Epilog Fusion 20%, …" */
+export function describeStallCandidates(candidates: readonly StallCandidate[]): string {
+  return candidates.map((c) => `${c.machine} ${formatProbability(c.probability)}`).join(', ');
+}
 import { renderTextTable } from '../report/render-text-table.js';
 
 const LABEL_WIDTH = 10;
@@ -22,7 +41,7 @@ export function renderReplayText(options: { outcome: ReplayOutcome; width: numbe
   const { outcome: o, styles } = options;
   const d = o.diagnosis;
   const out: string[] = [];
-  out.push(`${styles.heading(o.source)} — ${o.format === 'text' ? 'text log' : 'run log'}, ${describeLines(o)}`);
+  out.push(`${styles.heading(o.source)} — ${o.format === 'text' ? `application log (${DIALECT_LABEL[o.read.dialect]}, ${o.read.resolutionMs >= 1000 ? 'whole seconds' : `${formatDurationMs(o.read.resolutionMs)} resolution`})` : 'run log'}, ${describeLines(o)}`);
   for (const warning of describeWarnings(o)) out.push(styles.timeout(`note: ${warning}`));
   const declared = [d.declaredItems !== null ? `${d.declaredItems} items` : null, d.declaredWorkers !== null ? `${d.declaredWorkers} workers` : null, d.declaredExecution ? `execution "${d.declaredExecution}"` : null].filter(Boolean);
   const lastStart = d.timeline.items[d.timeline.items.length - 1]?.startMs;
@@ -38,13 +57,23 @@ export function renderReplayText(options: { outcome: ReplayOutcome; width: numbe
   const c = d.concurrency;
   out.push(
     `  effective concurrency  ${d.effectiveConcurrency}${d.declaredWorkers !== null ? ` of ${d.declaredWorkers} declared workers` : ''}` +
-      ` (${c.method === 'overlap' ? `most items in flight at once, from logged starts and ends` : `${c.initialBurst} started at ${c.firstStartMs === null ? '?' : formatClockTime(c.firstStartMs)}, the first burst of a starts-only log`})`,
+      ` (${c.method === 'overlap' ? `most items in flight at once, from logged starts and ends` : 'INFERRED from the starts alone: the log has no result lines'})`,
   );
+  const likely = describeCandidates(c);
+  if (likely) out.push(`      ${likely}`);
   out.push(`  ${`stalls (> ${formatDurationMs(d.stallThresholdMs)})`.padEnd(22)} ${d.stalls.length === 0 ? 'none' : d.stalls.length}`);
   for (const s of d.stalls.slice(0, 10)) {
     const held = s.workersHeld > 1 ? `, held all ${s.workersHeld} workers` : '';
     const attempts = s.attempts ? `, ${s.attempts.count} requests (${s.attempts.timeouts} timed out)` : '';
-    out.push(`      ${styles.stall('#')} ${s.machines.join(', ')}: ${formatClockTime(s.startMs)} → ${s.endMs === null ? 'still running' : formatClockTime(s.endMs)}, ${s.censored ? 'at least ' : ''}${formatDurationMs(s.durationMs)}${held}${attempts}`);
+    const span = `${formatClockTime(s.startMs)} → ${s.endMs === null ? 'still running' : formatClockTime(s.endMs)}`;
+    if (s.candidates && s.candidates.length > 1) {
+      const why = s.tail ? 'the batch ended long after the last start, so the machine that finished last' : 'a worker';
+      out.push(`      ${styles.stall('#')} one worker was held from about ${span} (${s.censored ? 'at least ' : 'about '}${formatDurationMs(s.durationMs)}): ${why} stalled; which machine, the log cannot say`);
+      out.push(`          candidates: ${describeStallCandidates(s.candidates)}`);
+    } else {
+      const inferred = s.inferred ? ' (inferred from the starts)' : '';
+      out.push(`      ${styles.stall('#')} ${s.machines.join(', ')}: ${span}, ${s.censored ? 'at least ' : ''}${formatDurationMs(s.durationMs)}${inferred}${held}${attempts}`);
+    }
   }
   if (d.stalls.length > 10) out.push(`      … ${d.stalls.length - 10} more`);
   out.push(`  gaps                   ${d.gaps.length === 0 ? 'none: something started at least every ' + formatDurationMs(d.stallThresholdMs) : `${d.gaps.length} with nothing started while machines were queued`}`);

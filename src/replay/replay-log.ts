@@ -8,6 +8,7 @@ import type { Policy } from '../engine/policy.js';
 import type { BatchEvent } from '../events/batch-event.js';
 import type { RunLogHeader } from '../events/run-log.js';
 import { UsageError } from '../errors.js';
+import { formatDurationMs } from '../units/duration.js';
 import { computeMetrics, type RunMetrics } from '../report/compute-metrics.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Scenario } from '../scenario/scenario-types.js';
@@ -55,6 +56,8 @@ export async function replayLog(options: {
   log: ParsedLog;
   run: LoggedRun;
   stallThresholdMs?: number;
+  /** The shortest duration assumed for one item when inferring from starts, ms (see estimate-concurrency.ts). */
+  minDurationMs?: number;
   /** Build and run the replay scenario's baseline even without counterfactuals (for emission or a report). */
   reproduce: boolean;
   latency?: ReplayLatencyMode;
@@ -70,7 +73,7 @@ export async function replayLog(options: {
   onProgress?: (message: string) => void;
 }): Promise<ReplayLogResult> {
   const { log, run } = options;
-  const diagnosis = diagnoseRun({ run, stallThresholdMs: options.stallThresholdMs });
+  const diagnosis = diagnoseRun({ run, stallThresholdMs: options.stallThresholdMs, resolutionMs: log.resolutionMs, minDurationMs: options.minDurationMs });
   const notes: string[] = [];
   const timelineEvents =
     run.events ?? synthesizeTimelineEvents({ timeline: diagnosis.timeline, workers: diagnosis.execution === 'blocking' ? diagnosis.workers : diagnosis.timeline.concurrency, execution: diagnosis.execution, batchId: run.batchId ?? log.source, policy: diagnosis.best });
@@ -80,6 +83,7 @@ export async function replayLog(options: {
   const outcome: ReplayOutcome = {
     source: log.source,
     format: log.format,
+    read: { dialect: log.dialect, resolutionMs: log.resolutionMs, naiveLines: log.naiveLines, naiveZone: log.naiveZone },
     lines: log.lines,
     runs: summarizeRuns(log.runs),
     diagnosis,
@@ -91,6 +95,14 @@ export async function replayLog(options: {
     reportDir: null,
     notes,
   };
+  if (log.naiveLines > 0) {
+    notes.push(`${log.naiveLines} timestamp${log.naiveLines === 1 ? '' : 's'} carry no zone and were read as ${log.naiveZone}${log.naiveZone === 'UTC' ? ' (set --time-zone if the service logged local time)' : ''}`);
+  }
+  if (diagnosis.concurrency.method === 'start-pattern' && diagnosis.loggedItems > 1) {
+    notes.push(
+      `the log has no result lines: the effective concurrency (${diagnosis.effectiveConcurrency}) and every duration are inferred from the starts, assuming no machine takes under ${formatDurationMs(diagnosis.concurrency.minDurationMs)} (--min-duration) and a pool's first starts within ${formatDurationMs(diagnosis.concurrency.burstWindowMs)}`,
+    );
+  }
   const reportRuns: ReplayReportRun[] = [];
   if (run.header && run.events) reportRuns.push({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) });
   if (!options.reproduce && !counterfactual) return { outcome, scenario: null, reportRuns };

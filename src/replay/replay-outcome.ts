@@ -4,6 +4,7 @@ import type { RunMetrics } from '../report/compute-metrics.js';
 import type { ReplayComparison } from './compare-replay.js';
 import type { Diagnosis } from './diagnosis-types.js';
 import type { LogFormat, LogLineCounts, LoggedRun } from './log-records.js';
+import type { LogDialect } from './read-log-envelope.js';
 
 /** A one-line summary of a run found in the file. */
 export interface RunSummary {
@@ -26,6 +27,8 @@ export interface CounterfactualRun {
 export interface ReplayOutcome {
   source: string;
   format: LogFormat;
+  /** How the file was read: its dialect, the precision of its times, the zone of naive times. */
+  read: { dialect: LogDialect; resolutionMs: number; naiveLines: number; naiveZone: string };
   lines: LogLineCounts;
   runs: RunSummary[];
   diagnosis: Diagnosis;

@@ -42,7 +42,8 @@ describe('text log parsing', () => {
       [1, 'B', at('2025-08-06 03:00:30'), 7],
     ]);
     expect(log.lines).toMatchObject({ total: 8, blank: 1, comments: 1, used: 3, other: 2, untimed: { count: 1, firstLine: 5 } });
-    expect(log.lines.otherKinds).toEqual([{ kind: 'HTTP Request: GET', count: 1 }, { kind: 'INFO HTTP Request:', count: 1 }]);
+    // The level is a field of the line, not part of its message: both lines are one kind.
+    expect(log.lines.otherKinds).toEqual([{ kind: 'HTTP Request: GET', count: 2 }]);
   });
 
   it('starts a new run at each declaration, and keeps starts before any declaration as a run of their own', async () => {
@@ -91,8 +92,13 @@ describe('text log parsing', () => {
     expect((await failure(['', '  '])).message).toBe('Failed to read log test.log: the file holds only blank lines (2)');
     expect((await failure(['\u0000\u0001PK\u0003\u0004\uFFFD'])).message).toBe('Failed to read log test.log: line 1 holds binary data (NUL or undecodable bytes): this is not a batch log');
     expect((await failure(['hello', 'world', '2025-08-06 03:00:00 - nothing to see'])).message).toBe(
-      'Failed to read log test.log: no line looks like a batch log: expected "YYYY-MM-DD HH:MM:SS - Processing machine NAME - Worker available" lines or a run log (JSON lines after a run.meta header); read 3 lines (2 without a timestamp, 1 with other messages)',
+      'Failed to read log test.log: no line looks like a batch log in the text dialect: no "Processing machine NAME" start, no "Starting … processing of N machines with W workers" declaration; ' +
+        'read 3 lines (2 without a timestamp, 1 with other messages); first unread lines: 1: "hello", 2: "world". If the service words its starts differently, give --start-pattern with a named group (?<machine>…)',
     );
+    const unknown = (await failure(['hello', 'Feb 06 03:00:00 host app[1]: Processing machine A'])).message;
+    expect(unknown).toContain('no line has a timestamp in a format this tool reads (tried text, python-logging, iso8601, json, docker-json, logfmt, run-log)');
+    expect(unknown).toContain('first unread lines: 1: "hello", 2: "Feb 06 03:00:00 host app[1]: Processing machine A"');
+    expect(unknown).toContain('--line-pattern');
   });
 });
 

@@ -35,7 +35,7 @@ describe('replay <log>', () => {
     expect(result.stdout).toContain('Verdict  The work was not concurrent: effective concurrency 1 with 5 workers declared');
     expect(result.stdout).toMatch(/REJECTED\s+5 truly concurrent workers, as declared/);
     expect(result.stdout).toMatch(/UNLIKELY\s+5 truly concurrent workers that all stalled at once/);
-    expect(result.stdout).toContain('# OneLaser Hydra 7: 03:00:23 → 03:34:11, 33m48s, held all 5 workers');
+    expect(result.stdout).toContain('# OneLaser Hydra 7: 03:00:23 → 03:34:11, 33m48s (inferred from the starts), held all 5 workers');
     expect(result.stdout).toMatch(/worker 1 {2}\|#+=+\|/);
     expect(result.stdout).toMatch(/in flight {1}\|1+\|/);
   });
@@ -116,7 +116,7 @@ describe('replay <log>', () => {
     const binary = write('binary.log', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x0a, 0x01]));
     expect((await run([binary])).stderr).toBe(`error: Failed to read log ${binary}: line 1 holds binary data (NUL or undecodable bytes): this is not a batch log\n`);
     const prose = write('prose.txt', 'dear diary\nnothing happened\n');
-    expect((await run([prose])).stderr).toMatch(/^error: Failed to read log .*prose\.txt: no line looks like a batch log/);
+    expect((await run([prose])).stderr).toMatch(/^error: Failed to read log .*prose\.txt: no line has a timestamp in a format this tool reads \(tried text, python-logging, iso8601, json, docker-json, logfmt, run-log\); .*first unread lines: 1: "dear diary", 2: "nothing happened"\. For another format, give --line-pattern/);
     const lines = readFileSync(join(root, EXCERPT), 'utf8').split('\n');
     const malformed = write('malformed.log', [...lines.slice(0, 8), '2025-08-06 3:34:11 - Processing machine X - Worker available', ...lines.slice(8)].join('\n'));
     const stop = await run([malformed]);

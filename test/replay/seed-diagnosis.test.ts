@@ -37,7 +37,7 @@ describe('the seed log of 2025-08-06', () => {
       expect(d.effectiveConcurrency).toBe(1);
       expect(d.execution).toBe('blocking');
       expect(d.stalls).toEqual([
-        { startMs: at('03:00:23'), endMs: at('03:34:11'), durationMs: 33 * 60_000 + 48_000, censored: false, items: [0], machines: ['OneLaser Hydra 7'], workersHeld: 5, attempts: null },
+        { startMs: at('03:00:23'), endMs: at('03:34:11'), durationMs: 33 * 60_000 + 48_000, censored: false, items: [0], machines: ['OneLaser Hydra 7'], workersHeld: 5, attempts: null, inferred: true, candidates: null, tail: false },
       ]);
       expect(d.gaps).toEqual([{ fromMs: at('03:00:23'), toMs: at('03:34:11'), durationMs: 2_028_000, queued: 164, running: [0] }]);
       const byId = Object.fromEntries(d.hypotheses.map((h) => [h.id, h]));
@@ -46,9 +46,12 @@ describe('the seed log of 2025-08-06', () => {
         ['all-stalled', 'unlikely'],
         ['concurrent-5', 'rejected'],
       ]);
-      expect(byId['sequential']!.evidence[0]).toBe('1 machine started at 03:00:23; 5 concurrent workers would have started 5 at once');
-      expect(byId['concurrent-5']!.evidence).toEqual([
-        '5 workers declared, 1 machine started at 03:00:23: a 5-worker pool starts 5 machines at once',
+      expect(byId['sequential']!.evidence[0]).toBe('1 machine started within 3s of the first start at 03:00:23; 5 concurrent workers would have started 5 at once');
+      expect(byId['sequential']!.evidence.join('\n')).not.toMatch(/at least 0ms apart/);
+      const inferred = byId['concurrent-5']!.evidence[1]!;
+      expect(inferred).toMatch(/^inferred from the starts alone: 1 — one machine at a time: the declared 5 (?:\(4 for 4 machines\) )?workers are ruled out; ruled out: [45] \(a pool of [45] starts [45] machines within 3s; the first [45] starts span \d+s\)/);
+      expect(byId['concurrent-5']!.evidence.filter((e) => e !== inferred)).toEqual([
+        '5 workers declared, 1 machine started within 3s of the first start at 03:00:23: a 5-worker pool starts 5 machines within its first seconds',
         '1 machine started in the first 33m48s while 164 machines were queued',
         'one stuck request cannot stop the other 4 workers: at 7s per machine they would have started about 1158 machines in those 33m48s',
       ]);

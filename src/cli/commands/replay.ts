@@ -13,7 +13,11 @@ import { readLogLines } from '../../node/read-log-lines.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
 import { DEFAULT_REPLAY_STALL_THRESHOLD_MS } from '../../replay/diagnose-run.js';
-import type { LogFormat } from '../../replay/log-records.js';
+import { DEFAULT_MIN_DURATION_MS } from '../../replay/estimate-concurrency.js';
+import { parseTimeZone, UTC_ZONE, type NaiveZone } from '../../replay/naive-zone.js';
+import { compileTimeFormat } from '../../replay/parse-time-format.js';
+import { BUILT_IN_DIALECTS, compileLinePattern, type LogDialect } from '../../replay/read-log-envelope.js';
+import { createMessageReader } from '../../replay/read-log-message.js';
 import { parseLog } from '../../replay/parse-log.js';
 import { renderReplayText } from '../../replay/render-replay-text.js';
 import { replayLog, selectRun } from '../../replay/replay-log.js';
@@ -26,7 +30,14 @@ import { createTerminalStyles } from '../terminal-styles.js';
 export interface ReplayOptions {
   log: string;
   json: boolean;
-  format: LogFormat | 'auto';
+  format: LogDialect | 'auto';
+  zone: NaiveZone;
+  linePattern: string | null;
+  timeFormat: string | null;
+  startPattern: string | null;
+  endPattern: string | null;
+  /** The shortest duration assumed for one machine when inferring from starts, ms. */
+  minDurationMs: number;
   run: string | null;
   stallThresholdMs: number;
   skipMalformed: boolean;
@@ -45,9 +56,15 @@ export interface ReplayOptions {
 /** Registers the command's options on yargs. */
 export function describeReplay(y: Argv): Argv {
   return y
-    .positional('log', { type: 'string', describe: 'Log file: "YYYY-MM-DD HH:MM:SS - message" lines or a run log (events.jsonl); .gz is read too', demandOption: true })
+    .positional('log', { type: 'string', describe: 'Log file: an application log (text, Python logging, ISO 8601, JSON lines, Docker JSON, logfmt) or a run log (events.jsonl); .gz is read too', demandOption: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
-    .option('format', { choices: ['auto', 'text', 'run-log'] as const, default: 'auto' as const, describe: 'Log format (auto: from the first line)' })
+    .option('format', { choices: ['auto', ...BUILT_IN_DIALECTS] as const, default: 'auto' as const, describe: 'Log dialect (auto: from the first line that tells)' })
+    .option('time-zone', { type: 'string', default: 'UTC', describe: 'Zone of timestamps that carry none: UTC, an offset (+02:00) or an IANA name (Europe/Berlin)' })
+    .option('line-pattern', { type: 'string', describe: 'Regex for other line formats, with named groups (?<time>…) and (?<message>…)' })
+    .option('time-format', { type: 'string', describe: 'strftime format of the time (with --line-pattern, or for a text log whose time no built-in form reads), e.g. "%d/%b/%Y:%H:%M:%S %z"' })
+    .option('start-pattern', { type: 'string', describe: 'Regex for a machine\'s start line, with a named group (?<machine>…) (default: "Processing machine NAME")' })
+    .option('end-pattern', { type: 'string', describe: 'Regex for a machine\'s result line, with (?<machine>…) and optional (?<outcome>…), (?<duration>…) (default: a line naming a started machine with a word such as finished, done, failed, error, timed out)' })
+    .option('min-duration', { type: 'string', default: `${DEFAULT_MIN_DURATION_MS / 1000}s`, describe: 'Starts-only logs: the shortest time one machine can take (starts closer than this cannot share a worker); an assumption, not read from the log' })
     .option('run', { type: 'string', describe: 'Which run of a file holding several: its number, policy name or batch id (default: the first)' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'Items running longer than this are stalls; gaps longer than this are reported' })
     .option('skip-malformed', { type: 'boolean', default: false, describe: 'Skip and count malformed lines instead of stopping at the first' })
@@ -74,11 +91,35 @@ export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions 
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => String(p).split(',')).map((p) => p.trim()).filter(Boolean);
   const run = argv['run'];
   const emit = argv['emit-scenario'];
+  const text = (key: string): string | null => {
+    const v = argv[key];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${key} needs a value`);
+    return v;
+  };
+  const linePattern = text('line-pattern');
+  if (linePattern !== null) compileLinePattern(linePattern);
+  const timeFormat = text('time-format');
+  const zone = parseTimeZone(String(argv['time-zone'] ?? 'UTC'));
+  if (timeFormat !== null) compileTimeFormat(timeFormat, zone);
+  const startPattern = text('start-pattern');
+  const endPattern = text('end-pattern');
+  createMessageReader({ startPattern, endPattern });
+  const minDuration = parseDurationMs(String(argv['min-duration'] ?? `${DEFAULT_MIN_DURATION_MS}ms`));
+  if (minDuration === null || minDuration < 0 || minDuration > 3_600_000) throw new UsageError(`--min-duration must be a duration from 0s to 1h such as 1.5s, got ${String(argv['min-duration'])}`);
+  const format = argv['format'];
+  if (format !== undefined && format !== 'auto' && !BUILT_IN_DIALECTS.includes(format as LogDialect)) throw new UsageError(`--format must be auto or one of ${BUILT_IN_DIALECTS.join(', ')}, got ${String(format)}`);
   if (emit !== undefined && (typeof emit !== 'string' || emit.trim() === '')) throw new UsageError('--emit-scenario needs a file name');
   return {
     log: String(argv['log']),
     json: Boolean(argv['json']),
-    format: argv['format'] === 'text' || argv['format'] === 'run-log' ? argv['format'] : 'auto',
+    format: format === undefined || format === 'auto' ? 'auto' : (format as LogDialect),
+    zone: zone ?? UTC_ZONE,
+    linePattern,
+    timeFormat,
+    startPattern,
+    endPattern,
+    minDurationMs: minDuration,
     run: run === undefined ? null : String(run),
     stallThresholdMs: threshold ?? DEFAULT_REPLAY_STALL_THRESHOLD_MS,
     skipMalformed: Boolean(argv['skip-malformed']),
@@ -117,6 +158,11 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     source: shown,
     format: options.format,
     skipMalformed: options.skipMalformed,
+    zone: options.zone,
+    linePattern: options.linePattern,
+    timeFormat: options.timeFormat,
+    startPattern: options.startPattern,
+    endPattern: options.endPattern,
   });
   const run = selectRun(log, options.run);
   const name = `replay-${basename(shown).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
@@ -124,6 +170,7 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     log,
     run,
     stallThresholdMs: options.stallThresholdMs,
+    minDurationMs: options.minDurationMs,
     reproduce: options.emitScenario !== null || options.reportDir !== null,
     latency: options.latency,
     scenarioName: name,

@@ -1,0 +1,377 @@
+/**
+ * The envelope of a log line: its time and its message, in the dialects real services print.
+ * Text dialects (the seed's `YYYY-MM-DD HH:MM:SS - message`, Python's logging with its logger,
+ * level, process or thread fields, ISO 8601 with `T`, fractions and zones) share one reader; JSON
+ * lines from structured loggers, Docker's `{"log", "time"}` wrapper and logfmt have their own; a
+ * user's `--line-pattern` covers the rest. The engine's own run log is not an envelope (its lines
+ * are events) and is read by the parser itself. Pure; one holder is reused across lines.
+ */
+import { UsageError } from '../errors.js';
+import { UTC_ZONE, type NaiveZone } from './naive-zone.js';
+import { compileTimeFormat, type TimeFormatReader } from './parse-time-format.js';
+import { createTextStamp, readStampValue, readTextStamp, skipFieldSeparators, type TextStamp } from './read-text-stamp.js';
+
+/** A way of writing log lines. `text` is the seed's own; `run-log` is the engine's events. */
+export type LogDialect = 'text' | 'python-logging' | 'iso8601' | 'json' | 'docker-json' | 'logfmt' | 'pattern' | 'run-log';
+
+/** Every dialect that auto-detection tries, in the order it tries them (for messages and help). */
+export const BUILT_IN_DIALECTS: readonly LogDialect[] = ['text', 'python-logging', 'iso8601', 'json', 'docker-json', 'logfmt', 'run-log'];
+
+/** What one line says, filled in by an envelope reader. */
+export interface Envelope {
+  /** Milliseconds since the epoch (UTC). */
+  atMs: number;
+  message: string;
+  /** The level the line names (INFO, WARNING, error…), or null. */
+  level: string | null;
+  /** Whether the time carried its own zone. */
+  zoned: boolean;
+  /** Digits of the fraction of a second the time was written with. */
+  fractionDigits: number;
+}
+
+/** Reads lines of one dialect. `read` returns `ok`, `untimed` (no time: count it) or `bad` (`reason` says why). */
+export interface EnvelopeReader {
+  readonly dialect: LogDialect;
+  read(line: string, out: Envelope): 'ok' | 'untimed' | 'bad';
+  /** Why the last `bad` line is bad. */
+  readonly reason: string;
+}
+
+/** A holder to reuse across lines. */
+export function createEnvelope(): Envelope {
+  return { atMs: 0, message: '', level: null, zoned: false, fractionDigits: 0 };
+}
+
+/** Options of every reader: the naive zone, and for `pattern` the user's regex and time format. */
+export interface EnvelopeOptions {
+  zone?: NaiveZone;
+  /** `--line-pattern`: a regex with named groups `time` and `message` (and optionally `level`). */
+  linePattern?: string | null;
+  /** `--time-format`: a strftime format for the time group or field. */
+  timeFormat?: string | null;
+}
+
+const TIME_KEYS = ['timestamp', 'time', 'ts', '@timestamp', 'asctime', 'datetime', 'date', 't'];
+const MESSAGE_KEYS = ['message', 'msg', 'event', 'log', 'text'];
+const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'log.level'];
+const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'CRITICAL', 'FATAL', 'EXCEPTION']);
+
+/**
+ * Picks the dialect of a file from one of its lines: null when this line does not tell (no
+ * timestamp, not JSON…), so the caller tries the next one. `linePattern` decides at once.
+ */
+export function detectDialect(line: string, options: EnvelopeOptions = {}): LogDialect | null {
+  if (options.linePattern) return 'pattern';
+  const first = line.charCodeAt(0);
+  if (first === 123) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return null;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const obj = value as Record<string, unknown>;
+    if (typeof obj['type'] === 'string' && (obj['type'] === 'run.meta' || typeof obj['atMs'] === 'number')) return 'run-log';
+    if (typeof obj['log'] === 'string' && (typeof obj['time'] === 'string' || typeof obj['stream'] === 'string')) return 'docker-json';
+    return pickKey(obj, TIME_KEYS) !== undefined ? 'json' : null;
+  }
+  if (/^[A-Za-z_@][\w.@-]*=/.test(line)) {
+    const pairs = parseLogfmt(line);
+    return pickKey(pairs, TIME_KEYS) !== undefined ? 'logfmt' : null;
+  }
+  const stamp = createTextStamp();
+  const read = readTextStamp(line, stamp);
+  // A line that starts like a date but is a bad one is a text log's malformed line: say so.
+  if (read === 'bad') return 'text';
+  if (read !== 'ok') return null;
+  const fields = stripPrefixFields(line, stamp.messageStart);
+  const t = line.charCodeAt(line.charCodeAt(0) === 91 ? 11 : 10);
+  if (t === 84 || t === 116 || stamp.zoned) return 'iso8601';
+  if (fields.level !== null || line.charCodeAt(19) === 44) return 'python-logging';
+  return 'text';
+}
+
+/** Creates the reader of `dialect` (not `run-log`). Throws UsageError for a bad `--line-pattern`. */
+export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptions = {}): EnvelopeReader {
+  const zone = options.zone ?? UTC_ZONE;
+  const formatReader = options.timeFormat ? compileTimeFormat(options.timeFormat, zone) : null;
+  const stamp = createTextStamp();
+  const state = { reason: '' };
+  const readTime = (value: unknown, out: Envelope): boolean => {
+    if (formatReader && typeof value === 'string') {
+      const read = formatReader(value);
+      if (!read) return false;
+      out.atMs = read.atMs;
+      out.zoned = read.zoned;
+      out.fractionDigits = read.fractionDigits;
+      return true;
+    }
+    if (!readStampValue(value, stamp, zone)) return false;
+    out.atMs = stamp.atMs;
+    out.zoned = stamp.zoned;
+    out.fractionDigits = stamp.fractionDigits;
+    return true;
+  };
+  const bad = (reason: string): 'bad' => {
+    state.reason = reason;
+    return 'bad';
+  };
+  switch (dialect) {
+    case 'text':
+    case 'python-logging':
+    case 'iso8601':
+      return {
+        dialect,
+        get reason() {
+          return state.reason;
+        },
+        read(line, out) {
+          let rest: number;
+          if (formatReader) {
+            rest = readFormattedPrefix(line, formatReader, out);
+            if (rest < 0) return 'untimed';
+          } else {
+            const result = readTextStamp(line, stamp, zone);
+            if (result === 'untimed') return 'untimed';
+            if (result === 'bad') return bad(`malformed timestamp: ${stamp.reason}`);
+            out.atMs = stamp.atMs;
+            out.zoned = stamp.zoned;
+            out.fractionDigits = stamp.fractionDigits;
+            rest = stamp.messageStart;
+          }
+          const fields = stripPrefixFields(line, rest);
+          out.level = fields.level;
+          out.message = fields.messageStart === 0 ? line : line.slice(fields.messageStart);
+          return 'ok';
+        },
+      };
+    case 'json':
+    case 'docker-json':
+      return {
+        dialect,
+        get reason() {
+          return state.reason;
+        },
+        read(line, out) {
+          if (line.charCodeAt(0) !== 123) return 'untimed';
+          let value: unknown;
+          try {
+            value = JSON.parse(line);
+          } catch (error) {
+            return bad(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+          }
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('expected a JSON object');
+          const obj = value as Record<string, unknown>;
+          if (dialect === 'docker-json') return readDocker(obj, out, readTime, zone, stamp) ? 'ok' : 'untimed';
+          const time = pickKey(obj, TIME_KEYS);
+          if (time === undefined) return 'untimed';
+          if (!readTime(time, out)) return bad(`the time ${JSON.stringify(time)} is not a timestamp`);
+          const message = pickKey(obj, MESSAGE_KEYS);
+          out.message = typeof message === 'string' ? message : message === undefined ? '' : JSON.stringify(message);
+          const level = pickKey(obj, LEVEL_KEYS);
+          out.level = typeof level === 'string' ? level : typeof level === 'number' ? String(level) : null;
+          return 'ok';
+        },
+      };
+    case 'logfmt':
+      return {
+        dialect,
+        get reason() {
+          return state.reason;
+        },
+        read(line, out) {
+          const pairs = parseLogfmt(line);
+          const time = pickKey(pairs, TIME_KEYS);
+          if (time === undefined) return 'untimed';
+          if (!readTime(time, out)) return bad(`the time "${time}" is not a timestamp`);
+          const message = pickKey(pairs, MESSAGE_KEYS);
+          out.message = message ?? '';
+          out.level = pickKey(pairs, LEVEL_KEYS) ?? null;
+          return 'ok';
+        },
+      };
+    case 'pattern': {
+      const re = compileLinePattern(options.linePattern ?? '');
+      return {
+        dialect,
+        get reason() {
+          return state.reason;
+        },
+        read(line, out) {
+          const m = re.exec(line);
+          if (!m || !m.groups) return 'untimed';
+          const time = m.groups['time'] as string;
+          if (!readTime(time, out)) return bad(`the time group "${time}" is not a timestamp${formatReader ? ' in the --time-format' : ' (set --time-format)'}`);
+          out.message = m.groups['message'] ?? '';
+          out.level = m.groups['level'] ?? null;
+          return 'ok';
+        },
+      };
+    }
+    case 'run-log':
+      throw new Error('the run log is read by the parser, not by an envelope reader');
+  }
+}
+
+/** Compiles `--line-pattern`, checking its groups; throws UsageError. */
+export function compileLinePattern(pattern: string): RegExp {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (error) {
+    throw new UsageError(`--line-pattern is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!pattern.includes('(?<time>') || !pattern.includes('(?<message>')) throw new UsageError('--line-pattern needs named groups (?<time>…) and (?<message>…)');
+  return re;
+}
+
+/** Docker's json-file driver: `{"log": "<the line>\n", "stream": "stdout", "time": "<RFC 3339>"}`. */
+function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: unknown, out: Envelope) => boolean, zone: NaiveZone, stamp: TextStamp): boolean {
+  const log = obj['log'];
+  if (typeof log !== 'string') return false;
+  const text = log.endsWith('\n') ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
+  // Docker's own clock is UTC with nanoseconds: the reliable one. The application's own stamp
+  // inside the line (often a naive local time) is stripped from the message.
+  const dockerTime = obj['time'];
+  const inner = readTextStamp(text, stamp, zone);
+  if (dockerTime !== undefined && readTime(dockerTime, out)) {
+    // keep Docker's time
+  } else if (inner === 'ok') {
+    out.atMs = stamp.atMs;
+    out.zoned = stamp.zoned;
+    out.fractionDigits = stamp.fractionDigits;
+  } else return false;
+  if (inner === 'ok') {
+    const fields = stripPrefixFields(text, stamp.messageStart);
+    out.message = text.slice(fields.messageStart);
+    out.level = fields.level;
+  } else {
+    const fields = stripPrefixFields(text, 0);
+    out.message = text.slice(fields.messageStart);
+    out.level = fields.level ?? (obj['stream'] === 'stderr' ? 'stderr' : null);
+  }
+  return true;
+}
+
+/** Reads a `--time-format` time at the start of a text line into `out`; returns where the rest starts, or -1. */
+function readFormattedPrefix(line: string, reader: TimeFormatReader, out: Envelope): number {
+  // Try prefixes ending at blanks, longest first, so a format with spaces in it is read whole.
+  let end = line.length;
+  for (let tries = 0; tries < 8 && end > 0; tries++) {
+    const read = reader(line.slice(0, end));
+    if (read) {
+      out.atMs = read.atMs;
+      out.zoned = read.zoned;
+      out.fractionDigits = read.fractionDigits;
+      return skipFieldSeparators(line, end);
+    }
+    end = line.lastIndexOf(' ', end - 1);
+  }
+  return -1;
+}
+
+/**
+ * Skips the fields Python's logging and its kin put between the time and the message: the logger
+ * name (`app.batch`), the level (`INFO`, `[info]`), process and thread fields (`12345`,
+ * `MainThread`, `[Thread-1]`), each followed by ` - `, ` | `, `: ` or blanks. A field is skipped
+ * only when it cannot be the start of a sentence: a bare word must be an upper-case level, a
+ * dotted or numeric name, or be followed by a field separator.
+ */
+export function stripPrefixFields(line: string, from: number): { messageStart: number; level: string | null } {
+  let at = from;
+  let level: string | null = null;
+  for (let fields = 0; fields < 6 && at < line.length; fields++) {
+    const c = line.charCodeAt(at);
+    if (c === 91 || c === 40 || c === 60) {
+      const close = line.indexOf(c === 91 ? ']' : c === 40 ? ')' : '>', at + 1);
+      if (close < 0 || close - at > 64) break;
+      const inside = line.slice(at + 1, close).trim();
+      if (level === null && LEVELS.has(inside.toUpperCase())) level = inside.toUpperCase();
+      at = skipFieldSeparators(line, close + 1);
+      continue;
+    }
+    let end = at;
+    while (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+    let word = line.slice(at, end);
+    const colon = word.endsWith(':');
+    if (colon) word = word.slice(0, -1);
+    const next = skipFieldSeparators(line, end);
+    // Followed by " - ", " | " (a field of a formatter), or a lower-case name followed by ":".
+    const dashed = !colon && next > end && /[-|]/.test(line.slice(end, next));
+    if (LEVELS.has(word)) {
+      level ??= word;
+      at = colon ? skipFieldSeparators(line, end) : next;
+      continue;
+    }
+    if (/^\d+$/.test(word) && next > end) {
+      at = next;
+      continue;
+    }
+    if ((dashed && /^[\w.:<>-]+$/.test(word)) || (colon && /^[a-z_][\w.]*$/.test(word)) || (!colon && level === null && /^[a-z_]\w*(?:\.\w+)+$/.test(word))) {
+      at = colon ? skipFieldSeparators(line, end) : next;
+      continue;
+    }
+    break;
+  }
+  return { messageStart: at, level };
+}
+
+/**
+ * Parses one logfmt line (`key=value key="quoted \" value" flag`), as Go's logfmt and Python's
+ * structlog write it. Hand-written: the format is a dozen lines of grammar and the npm packages
+ * for it are unmaintained.
+ */
+export function parseLogfmt(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && line.charCodeAt(i) <= 32) i++;
+    const keyStart = i;
+    while (i < n && line.charCodeAt(i) > 32 && line.charCodeAt(i) !== 61) i++;
+    const key = line.slice(keyStart, i);
+    if (key === '') {
+      i++;
+      continue;
+    }
+    if (line.charCodeAt(i) !== 61) {
+      out[key] = 'true';
+      continue;
+    }
+    i++;
+    if (line.charCodeAt(i) === 34) {
+      i++;
+      let value = '';
+      let from = i;
+      while (i < n && line.charCodeAt(i) !== 34) {
+        if (line.charCodeAt(i) === 92 && i + 1 < n) {
+          value += line.slice(from, i);
+          const e = line[i + 1];
+          value += e === 'n' ? '\n' : e === 't' ? '\t' : (e as string);
+          i += 2;
+          from = i;
+          continue;
+        }
+        i++;
+      }
+      value += line.slice(from, i);
+      i++;
+      out[key] = value;
+    } else {
+      const valueStart = i;
+      while (i < n && line.charCodeAt(i) > 32) i++;
+      out[key] = line.slice(valueStart, i);
+    }
+  }
+  return out;
+}
+
+function pickKey<T>(obj: Record<string, T>, keys: readonly string[]): T | undefined {
+  for (const key of keys) {
+    const v = obj[key];
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
