@@ -33,6 +33,8 @@ export interface RunSpec {
   burstSpreadMs: number;
   /** Share of results that are failures (0–1). */
   failureShare: number;
+  /** Machine names to use (in queue order), else generated ones. */
+  names?: string[];
 }
 
 /** A whole file. */
@@ -94,7 +96,7 @@ export function generateAppLog(spec: AppLogSpec): GeneratedAppLog {
   const truth: RunTruth[] = [];
   let runStart = spec.startMs;
   spec.runs.forEach((run, r) => {
-    const names = machineNames(run.items, spec.prefixNames, random.fork(`names/${r}`));
+    const names = run.names ?? machineNames(run.items, spec.prefixNames, random.fork(`names/${r}`));
     const result = simulateRun(run, runStart, random.fork(`run/${r}`));
     push(runStart, 'INFO', `Starting concurrent processing of ${run.items} machines with ${run.workers} workers`);
     const items = result.map((x, k) => ({ name: names[k] as string, ...x }));
@@ -127,8 +129,10 @@ export function generateAppLog(spec: AppLogSpec): GeneratedAppLog {
   // In time order; a line's order within one instant is the order it was written in.
   entries.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
   const lines: string[] = [];
-  if (spec.noise) lines.push('INFO:     Started server process [4242]', 'INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)');
-  for (const e of entries) lines.push(e.raw ?? formatLine(spec, e));
+  // Docker wraps every line a container prints, untimed ones included.
+  const raw = (text: string, atMs: number) => (spec.dialect === 'docker-json' ? JSON.stringify({ log: `${text}\n`, stream: 'stdout', time: new Date(atMs).toISOString() }) : text);
+  if (spec.noise) lines.push(raw('INFO:     Started server process [4242]', spec.startMs - 2000), raw('INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)', spec.startMs - 1000));
+  for (const e of entries) lines.push(e.raw === undefined ? formatLine(spec, e) : raw(e.raw, e.atMs));
   return { lines, truth, parseOptions: spec.dialect === 'pattern' ? { ...PATTERN_OPTIONS } : {} };
 }
 

@@ -35,7 +35,7 @@ export interface CaseCheck {
 export function knowableLongStalls(spec: AppLogSpec, truth: RunTruth): number {
   if (spec.results) return truth.longStalls.length;
   const lastStart = Math.max(...truth.items.map((i) => i.startMs));
-  const revealed = truth.items.filter((i) => i.durationMs >= LONG_STALL_MS && i.endMs < lastStart).length;
+  const revealed = truth.items.filter((i) => i.durationMs >= LONG_STALL_MS && i.endMs <= lastStart).length;
   const proved = spec.batchEnd && truth.endMs - lastStart >= LONG_STALL_MS + 1000 ? 1 : 0;
   return revealed + proved;
 }

@@ -62,6 +62,8 @@ export function assignConcurrentEnds(options: {
   /** The shortest duration an item can have, ms (a logged duration may be one resolution step short of it). */
   minDurationMs?: number;
   beamWidth?: number;
+  /** An item (index) that must still be running at `observedUntilMs` as a stall (to weigh it as a candidate). */
+  forceRunning?: number;
 }): ConcurrentAssignment {
   const s = options.startsMs;
   const n = s.length;
@@ -169,6 +171,7 @@ function search(options: {
   minDurationMs?: number;
   typical: Typical;
   beam: number;
+  forceRunning?: number;
 }): Searched {
   const s = options.startsMs;
   const n = s.length;
@@ -189,8 +192,9 @@ function search(options: {
   const stallCensoredCost = (e: number) => (e < thr ? 0 : -Math.log(Math.max(1e-9, 1 - Math.log(e / thr) / logRange)));
 
   let states: State[] = [{ cost: 0, p: 0, stalled: [], marked: [], trace: null }];
+  const forced = options.forceRunning ?? -1;
   const startItem = (children: State[], base: State, j: number) => {
-    children.push({ ...base, cost: base.cost + COST_TYPICAL_MARK });
+    if (j !== forced) children.push({ ...base, cost: base.cost + COST_TYPICAL_MARK });
     children.push({ cost: base.cost + COST_STALL_MARK, p: base.p, stalled: [...base.stalled, j], marked: [...base.marked, j], trace: base.trace });
   };
   for (let j = 0; j < n; j++) {
@@ -206,6 +210,7 @@ function search(options: {
         startItem(children, { cost: st.cost + typicalCost(sj - (s[st.p] as number)), p: next.p, stalled: st.stalled, marked: next.marked, trace: { prev: st.trace, item: st.p, by: j } }, j);
       }
       for (const k of st.stalled) {
+        if (k === forced) continue;
         const d = sj - (s[k] as number);
         if (d < thr) continue;
         startItem(children, { cost: st.cost + stallCost(d), p: st.p, stalled: st.stalled.filter((x) => x !== k), marked: st.marked, trace: { prev: st.trace, item: k, by: j } }, j);

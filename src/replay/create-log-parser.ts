@@ -251,7 +251,7 @@ export function createLogParser(options: LogParserOptions): LogParser {
       }
       if (text.includes('\u0000') || text.includes('\uFFFD')) {
         tally(counts.binary, line);
-        if (dialect === null || dialect === 'run-log') {
+        if (dialect === null || dialect === 'run-log' || counts.used + counts.other === 0) {
           throw new LogParseError(`Failed to read log ${source}: line ${line} holds binary data (NUL or undecodable bytes): this is not a batch log`, line);
         }
         return;
@@ -277,7 +277,8 @@ export function createLogParser(options: LogParserOptions): LogParser {
         .map(([kind, count]) => ({ kind, count }));
       if (counts.total === 0) throw new LogParseError(`Failed to read log ${source}: the file is empty`, 0);
       if (counts.blank === counts.total) throw new LogParseError(`Failed to read log ${source}: the file holds only blank lines (${counts.total})`, 0);
-      if (counts.used === 0) throw new LogParseError(`Failed to read log ${source}: ${describeNothingFound(counts, dialect, unread)}`, 0);
+      // Result and batch-end lines alone make no run: a start, a declaration or a header is needed.
+      if (counts.used - counts.results - counts.batchEnds === 0) throw new LogParseError(`Failed to read log ${source}: ${describeNothingFound(counts, dialect, unread)}`, 0);
       const d = dialect ?? 'text';
       return {
         format: d === 'run-log' ? 'run-log' : 'text',

@@ -6,7 +6,7 @@
  */
 import { quantileSorted } from '../report/quantile.js';
 import { formatDurationMs } from '../units/duration.js';
-import type { Diagnosis, DurationSummary, StallRecord } from './diagnosis-types.js';
+import { describeStalledMachine, type Diagnosis, type DurationSummary, type StallRecord } from './diagnosis-types.js';
 import { DEFAULT_MIN_DURATION_MS, estimateConcurrency } from './estimate-concurrency.js';
 import { evaluateHypotheses } from './evaluate-hypotheses.js';
 import { fitLatency, type DurationSample } from './fit-latency.js';
@@ -38,7 +38,7 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
   const timeline = reconstructTimeline({ run, concurrency: c, stallThresholdMs, resolutionMs, minDurationMs });
   const expected = W === null ? null : Math.min(W, Math.max(run.declaredItems ?? 0, run.items.length));
   const blocking = c === 1 && expected !== null && expected > 1;
-  const stalls = collectStalls({ run, timeline, workersHeld: blocking ? (W as number) : 1, stallThresholdMs, floorMs: minDurationMs - resolutionMs });
+  const stalls = collectStalls({ run, timeline, workersHeld: blocking ? (W as number) : 1, stallThresholdMs, floorMs: minDurationMs - resolutionMs, resolutionMs, minDurationMs });
   const durations = summarizeDurations(timeline);
   const typical = timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs).sort((a, b) => a - b);
   const hypotheses = evaluateHypotheses({ run, estimate, timeline, stalls, durations, typicalMs: typical.length > 0 ? quantileSorted(typical, 0.5) : null, resolutionMs });
@@ -64,7 +64,7 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
     best: best?.id ?? 'sequential',
     workers: blocking ? (W as number) : c,
     execution: blocking ? 'blocking' : 'concurrent',
-    verdict: describeVerdict({ c, W, expected, stalls, gaps: timeline.gaps.length }),
+    verdict: describeVerdict({ c, W, expected, stalls, gaps: timeline.gaps.length, inferred: estimate.method === 'start-pattern', alsoConsistent: estimate.alsoConsistent }),
     timeline,
     fit: {
       items: fitLatency({ samples, stallThresholdMs, resolutionMs }),
@@ -73,7 +73,7 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
   };
 }
 
-function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHeld: number; stallThresholdMs: number; floorMs: number }): StallRecord[] {
+function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHeld: number; stallThresholdMs: number; floorMs: number; resolutionMs: number; minDurationMs: number }): StallRecord[] {
   const { run, timeline } = options;
   // Several lanes and ends inferred from the starts: which item held a worker is uncertain.
   const ambiguous = timeline.concurrency > 1 && !timeline.items.some((i) => i.end === 'logged');
@@ -101,7 +101,7 @@ function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHel
       tail: false,
     }));
   if (ambiguous && run.format === 'text' && run.endMs !== null) {
-    const tail = findTailCandidates({ timeline, batchEndMs: run.endMs, stallThresholdMs: options.stallThresholdMs });
+    const tail = findTailCandidates({ timeline, batchEndMs: run.endMs, stallThresholdMs: options.stallThresholdMs, resolutionMs: options.resolutionMs, minDurationMs: options.minDurationMs });
     const best = tail?.[0];
     if (tail && best) {
       stalls.push({
@@ -144,20 +144,22 @@ function attemptSamples(run: LoggedRun, untilMs: number): DurationSample[] {
   });
 }
 
-function describeVerdict(options: { c: number; W: number | null; expected: number | null; stalls: readonly StallRecord[]; gaps: number }): string {
+function describeVerdict(options: { c: number; W: number | null; expected: number | null; stalls: readonly StallRecord[]; gaps: number; inferred: boolean; alsoConsistent: readonly number[] }): string {
   const { c, W, expected, stalls } = options;
+  const others = options.alsoConsistent.filter((x) => x !== c);
+  const hedge = options.inferred && others.length > 0 ? ` (inferred from the starts alone, which do not rule out ${others.length > 3 ? `${others[0]}–${others[others.length - 1]}` : others.join(', ')} worker${others.length === 1 && others[0] === 1 ? '' : 's'})` : options.inferred ? ' (inferred from the starts alone)' : '';
   const stallText =
     stalls.length === 0
       ? 'No machine stalled.'
       : `${stalls.length} stall${stalls.length === 1 ? '' : 's'}: ${stalls
           .slice(0, 3)
-          .map((s) => `${s.machines.join(', ')} (${s.censored ? '≥ ' : ''}${formatDurationMs(s.durationMs)})`)
+          .map((s) => `${describeStalledMachine(s)} (${s.censored ? '≥ ' : s.inferred ? '~' : ''}${formatDurationMs(s.durationMs)})`)
           .join(', ')}${stalls.length > 3 ? ', …' : ''}.`;
   if (c === 1 && W !== null && expected !== null && expected > 1) {
     const seed = options.gaps > 0 ? ` A stuck request on one of ${W} concurrent workers does not explain the log: the other ${W - 1} would have kept starting machines.` : '';
-    return `The work was not concurrent: effective concurrency 1 with ${W} workers declared (for example a synchronous call blocking the event loop inside async workers). ${stallText}${seed}`;
+    return `The work was not concurrent: effective concurrency 1 with ${W} workers declared${hedge} (for example a synchronous call blocking the event loop inside async workers). ${stallText}${seed}`;
   }
-  if (W !== null && expected !== null && c < expected) return `Only ${c} of the ${W} declared workers ran at once. ${stallText}`;
-  if (W !== null) return `${c === 1 ? 'One worker' : `${c} workers`} ran concurrently as declared. ${stallText}`;
-  return `Effective concurrency ${c}. ${stallText}`;
+  if (W !== null && expected !== null && c < expected) return `Only ${c} of the ${W} declared workers ran at once${hedge}. ${stallText}`;
+  if (W !== null) return `${c === 1 ? 'One worker' : `${c} workers`} ran concurrently as declared${hedge}. ${stallText}`;
+  return `Effective concurrency ${c}${hedge}. ${stallText}`;
 }

@@ -99,3 +99,10 @@ export interface Diagnosis {
   /** Item durations under the best hypothesis, and request durations when the log has them. */
   fit: { items: LatencyFit; attempts: LatencyFit | null };
 }
+
+/** Who stalled, for sentences: the machine, or "one of A 22%, B 20%, …" when the log cannot say. */
+export function describeStalledMachine(stall: StallRecord): string {
+  if (!stall.candidates || stall.candidates.length <= 1) return stall.machines.join(', ');
+  const shown = stall.candidates.slice(0, 3).map((c) => `${c.machine} ${c.probability < 0.005 ? '<1' : Math.round(c.probability * 100)}%`);
+  return `a worker (machine uncertain: ${shown.join(', ')}${stall.candidates.length > 3 ? ', …' : ''})`;
+}

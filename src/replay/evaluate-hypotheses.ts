@@ -6,7 +6,7 @@
  */
 import { formatClockTime } from '../report/format-clock-time.js';
 import { formatDurationMs } from '../units/duration.js';
-import type { DurationSummary, Hypothesis, StallRecord, Verdict } from './diagnosis-types.js';
+import { describeStalledMachine, type DurationSummary, type Hypothesis, type StallRecord, type Verdict } from './diagnosis-types.js';
 import type { ConcurrencyCandidate, ConcurrencyEstimate } from './estimate-concurrency.js';
 import type { LoggedRun } from './log-records.js';
 import type { StartGap, Timeline } from './reconstruct-timeline.js';
@@ -174,7 +174,7 @@ function describeImplications(options: { durations: DurationSummary | null; stal
   for (const stall of stalls.slice(0, 5)) {
     const queued = timeline.gaps.find((g) => g.fromMs <= stall.startMs + 1 && g.toMs >= (stall.endMs ?? g.toMs))?.queued;
     const span = stall.endMs === null ? `from ${formatClockTime(stall.startMs)}, still running when the log stops` : `${formatClockTime(stall.startMs)} → ${formatClockTime(stall.endMs)}`;
-    lines.push(`stall: ${stall.machines.join(', ')} ran ${stall.censored ? 'at least ' : ''}${formatDurationMs(stall.durationMs)} (${span})${held}${options.sequential && queued ? ` and ${queued} queued machines` : ''}`);
+    lines.push(`stall: ${describeStalledMachine(stall)} ran ${stall.censored ? 'at least ' : ''}${formatDurationMs(stall.durationMs)} (${span})${held}${options.sequential && queued ? ` and ${queued} queued machines` : ''}`);
   }
   if (stalls.length > 5) lines.push(`… and ${stalls.length - 5} more stalls`);
   if (stalls.length === 0) lines.push('no stall: no machine ran longer than the stall threshold');

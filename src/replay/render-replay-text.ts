@@ -68,7 +68,11 @@ export function renderReplayText(options: { outcome: ReplayOutcome; width: numbe
     const span = `${formatClockTime(s.startMs)} → ${s.endMs === null ? 'still running' : formatClockTime(s.endMs)}`;
     if (s.candidates && s.candidates.length > 1) {
       const why = s.tail ? 'the batch ended long after the last start, so the machine that finished last' : 'a worker';
-      out.push(`      ${styles.stall('#')} one worker was held from about ${span} (${s.censored ? 'at least ' : 'about '}${formatDurationMs(s.durationMs)}): ${why} stalled; which machine, the log cannot say`);
+      const starts = s.candidates.map((x) => x.startMs);
+      const from = Math.min(...starts);
+      const to = Math.max(...starts);
+      const held = from === to ? `from about ${span}` : `from between ${formatClockTime(from)} and ${formatClockTime(to)} (as the machine) until ${s.endMs === null ? 'the log stops' : formatClockTime(s.endMs)}`;
+      out.push(`      ${styles.stall('#')} one worker was held ${held}: ${why} stalled; which machine, the log cannot say`);
       out.push(`          candidates: ${describeStallCandidates(s.candidates)}`);
     } else {
       const inferred = s.inferred ? ' (inferred from the starts)' : '';

@@ -7,6 +7,7 @@
  * Likewise, when a batch-end line comes long after the last start, one of the items still running
  * ran until the batch end, and which one is a question of likelihood. Pure.
  */
+import { assignConcurrentEnds } from './assign-concurrent-ends.js';
 import { normalLogSurvival } from './normal-distribution.js';
 import type { Timeline, TimelineItem } from './reconstruct-timeline.js';
 
@@ -61,18 +62,33 @@ export function findSwapCandidates(options: { timeline: Timeline; stalled: Timel
   return normalize(weights);
 }
 
+/** Runs up to this many items, every item is weighed as the tail stall by solving the starts again with it held. */
+const RESOLVE_LIMIT = 200;
+
 /**
  * The stall a batch-end line proves: when the batch ended more than the threshold after the last
- * start, the item that finished last ran at least that long. Returns its candidates (the items
- * without an end that started more than the threshold before the batch end), or null when the
- * log does not prove such a stall.
+ * start, the item that finished last ran at least that long. Any item may be that one (the
+ * others' ends are then assigned differently): up to RESOLVE_LIMIT items, each is weighed by the
+ * likelihood of the best assignment that keeps it running until the batch end; past that, the
+ * items the likeliest assignment leaves running are weighed among themselves. Returns the
+ * candidates, or null when the log does not prove such a stall.
  */
-export function findTailCandidates(options: { timeline: Timeline; batchEndMs: number; stallThresholdMs: number }): StallCandidate[] | null {
+export function findTailCandidates(options: { timeline: Timeline; batchEndMs: number; stallThresholdMs: number; resolutionMs: number; minDurationMs: number }): StallCandidate[] | null {
   const { timeline, batchEndMs, stallThresholdMs: thr } = options;
   const tail = timeline.items.filter((i) => i.end === 'bounded');
   if (tail.length === 0) return null;
-  const lastStart = Math.max(...tail.map((i) => i.startMs));
+  const lastStart = Math.max(...timeline.items.map((i) => i.startMs));
   if (batchEndMs - lastStart <= thr) return null;
+  const items = timeline.items;
+  if (items.length <= RESOLVE_LIMIT) {
+    const startsMs = items.map((i) => i.startMs);
+    const weights = items.map((item, k) => {
+      const solved = assignConcurrentEnds({ startsMs, concurrency: timeline.concurrency, observedUntilMs: batchEndMs, stallThresholdMs: thr, resolutionMs: options.resolutionMs, minDurationMs: options.minDurationMs, forceRunning: k });
+      return { item, cost: solved.cost };
+    });
+    const finite = weights.filter((w) => Number.isFinite(w.cost));
+    if (finite.length > 0) return normalize(finite);
+  }
   const model = typicalOf(timeline);
   // log P(item i finished before the batch end as a typical item).
   const before = tail.map((i) => (model ? Math.log(Math.max(1e-300, 1 - Math.exp(normalLogSurvival((batchEndMs - i.startMs - model.meanMs) / model.sdMs)))) : 0));
