@@ -110,7 +110,7 @@ export function generateAppLog(spec: AppLogSpec): GeneratedAppLog {
       }
       if (spec.noise && rnd.next() < 0.08) addNoise(push, item, rnd, spec.dialect);
     }
-    const endMs = Math.max(...items.map((i) => i.endMs));
+    const endMs = items.reduce((max, i) => Math.max(max, i.endMs), -Infinity);
     if (spec.batchEnd) {
       const failed = items.filter((i) => i.failed).length;
       push(endMs, 'INFO', `Batch price update complete: ${items.length - failed} updated, ${failed} failed in ${((endMs - runStart) / 1000).toFixed(1)}s`);

@@ -34,7 +34,7 @@ export interface CaseCheck {
 /** The long stalls a log can reveal: every one with result lines; from starts alone, those a later start reveals, and one more when a batch end proves it. */
 export function knowableLongStalls(spec: AppLogSpec, truth: RunTruth): number {
   if (spec.results) return truth.longStalls.length;
-  const lastStart = Math.max(...truth.items.map((i) => i.startMs));
+  const lastStart = truth.items.reduce((max, i) => Math.max(max, i.startMs), -Infinity);
   const revealed = truth.items.filter((i) => i.durationMs >= LONG_STALL_MS && i.endMs <= lastStart).length;
   const proved = spec.batchEnd && truth.endMs - lastStart >= LONG_STALL_MS + 1000 ? 1 : 0;
   return revealed + proved;

@@ -11,7 +11,7 @@ import { createLogParser } from '../replay/create-log-parser.js';
 import { diagnoseRun } from '../replay/diagnose-run.js';
 import { parseLog } from '../replay/parse-log.js';
 
-const [file = '', mode = 'parse'] = process.argv.slice(2);
+const [file = '', mode = 'parse', linePattern, timeFormat] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
       format: 'auto',
       skipMalformed: false,
       source: file,
+      linePattern: linePattern ?? null,
+      timeFormat: timeFormat ?? null,
       visitor: {
         declaration: () => void records++,
         header: () => void records++,
@@ -41,15 +43,15 @@ async function main(): Promise<void> {
       },
     });
     for await (const chunk of readLogLines({ path: file })) for (let i = 0; i < chunk.length; i++) parser.push(chunk[i] as string);
-    const { lines: counts, format } = parser.finish();
+    const { lines: counts, format, dialect } = parser.finish();
     lines = counts.total;
-    extra = { format, maxGapMs, spanMs: last - first };
+    extra = { format, dialect, results: counts.results, maxGapMs, spanMs: last - first };
   } else {
-    const log = await parseLog({ lines: readLogLines({ path: file }), source: file, keepEvents: false });
+    const log = await parseLog({ lines: readLogLines({ path: file }), source: file, keepEvents: false, linePattern: linePattern ?? null, timeFormat: timeFormat ?? null });
     lines = log.lines.total;
-    const d = diagnoseRun({ run: log.runs[0]! });
+    const d = diagnoseRun({ run: log.runs[0]!, resolutionMs: log.resolutionMs });
     records = d.loggedItems;
-    extra = { format: log.format, runs: log.runs.length, effectiveConcurrency: d.effectiveConcurrency, stalls: d.stalls.length };
+    extra = { format: log.format, dialect: log.dialect, runs: log.runs.length, effectiveConcurrency: d.effectiveConcurrency, stalls: d.stalls.length };
   }
   const wallMs = performance.now() - started;
   process.stdout.write(

@@ -64,7 +64,10 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
     best: best?.id ?? 'sequential',
     workers: blocking ? (W as number) : c,
     execution: blocking ? 'blocking' : 'concurrent',
-    verdict: describeVerdict({ c, W, expected, stalls, gaps: timeline.gaps.length, inferred: estimate.method === 'start-pattern', alsoConsistent: estimate.alsoConsistent }),
+    verdict:
+      timeline.items.length < 2 && estimate.method === 'start-pattern'
+        ? `${timeline.items.length === 0 ? 'No machine' : 'One machine'} started in this run: the log cannot tell how many ran at once.`
+        : describeVerdict({ c, W, expected, stalls, gaps: timeline.gaps.length, inferred: estimate.method === 'start-pattern', alsoConsistent: estimate.alsoConsistent }),
     timeline,
     fit: {
       items: fitLatency({ samples, stallThresholdMs, resolutionMs }),

@@ -1,9 +1,9 @@
 /**
  * Finds which started machine a line names. Names can be prefixes of one another ("xTool S1" and
  * "xTool S1 Pro", "OMTech S1 1" and "OMTech S1 19") and can hold any characters, so a name counts
- * only where it stands at word boundaries, and the longest name that fits wins. Names are indexed
- * by their first word (the leading run of letters and digits), so a lookup costs one probe per
- * word of the line, not one per known name.
+ * only where it stands at word boundaries, and the longest name that fits wins. A lookup tries
+ * only the places where a known name's first word stands, and there only the lengths some name
+ * has, each a probe of a hash set: its cost follows the line, not the number of names.
  */
 
 /** The names a run has started, for lookups in later lines. */
@@ -20,33 +20,35 @@ export interface MachineNameIndex {
 
 /** Creates an empty index. */
 export function createMachineNameIndex(): MachineNameIndex {
-  const byKey = new Map<string, string[]>();
   const all = new Set<string>();
+  const firstWords = new Set<string>();
+  const lengths = new Set<number>();
+  let maxLength = 0;
   const add = (name: string) => {
     if (name === '' || all.has(name)) return;
     all.add(name);
-    const key = keyOf(name, 0);
-    const list = byKey.get(key);
-    if (!list) byKey.set(key, [name]);
-    else {
-      list.push(name);
-      list.sort((a, b) => b.length - a.length);
-    }
+    firstWords.add(keyOf(name, 0));
+    lengths.add(name.length);
+    if (name.length > maxLength) maxLength = name.length;
   };
   const search = (text: string): string | null => {
     let best: string | null = null;
     for (let i = 0; i < text.length; i++) {
       if (i > 0 && isWordChar(text.charCodeAt(i - 1)) && isWordChar(text.charCodeAt(i))) continue;
-      const list = byKey.get(keyOf(text, i));
-      if (!list) continue;
-      for (const name of list) {
-        if (best !== null && name.length <= best.length) break;
-        if (text.startsWith(name, i) && boundaryAfter(text, i + name.length, name)) {
-          best = name;
-          break;
+      const key = keyOf(text, i);
+      if (firstWords.has(key)) {
+        // Longest first: the first name found here is the longest one starting here.
+        const top = Math.min(text.length, i + maxLength);
+        for (let end = top; end >= i + key.length && (best === null || end - i > best.length); end--) {
+          if (!lengths.has(end - i)) continue;
+          const candidate = text.slice(i, end);
+          if (all.has(candidate) && boundaryAfter(text, end, candidate)) {
+            best = candidate;
+            break;
+          }
         }
       }
-      // Skip the rest of this word: names start at word starts.
+      // Names start at word starts: skip the rest of this word.
       if (isWordChar(text.charCodeAt(i))) while (i + 1 < text.length && isWordChar(text.charCodeAt(i + 1))) i++;
     }
     return best;

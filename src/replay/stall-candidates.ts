@@ -77,7 +77,7 @@ export function findTailCandidates(options: { timeline: Timeline; batchEndMs: nu
   const { timeline, batchEndMs, stallThresholdMs: thr } = options;
   const tail = timeline.items.filter((i) => i.end === 'bounded');
   if (tail.length === 0) return null;
-  const lastStart = Math.max(...timeline.items.map((i) => i.startMs));
+  const lastStart = timeline.items.reduce((max, i) => Math.max(max, i.startMs), -Infinity);
   if (batchEndMs - lastStart <= thr) return null;
   const items = timeline.items;
   if (items.length <= RESOLVE_LIMIT) {
@@ -98,7 +98,7 @@ export function findTailCandidates(options: { timeline: Timeline; batchEndMs: nu
 }
 
 function normalize(weights: Array<{ item: TimelineItem; cost: number }>): StallCandidate[] {
-  const best = Math.min(...weights.map((w) => w.cost));
+  const best = weights.reduce((min, w) => Math.min(min, w.cost), Infinity);
   let total = 0;
   for (const w of weights) total += Math.exp(best - w.cost);
   return weights
