@@ -68,8 +68,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       },
     )
     .command(
-      'replay <log>',
-      'Diagnose an incident log (text or run log, .gz too): what really happened, which execution models fit, and what other policies would have done',
+      'replay <log> [more..]',
+      'Diagnose an incident log (application log in any common format, or run log; .gz too): what really happened, which execution models fit, and what other policies would have done',
       (y) => describeReplay(y),
       async (argv) => {
         exitCode = await runReplayCommand(readReplayOptions(argv), io);

@@ -63,6 +63,7 @@ export function buildReplayJson(outcome: ReplayOutcome): Record<string, unknown>
     },
     reproduction: outcome.reproduction ? formatComparison(outcome.reproduction) : null,
     scenarioFile: outcome.scenarioFile,
+    fittedWorld: outcome.fitted,
     counterfactuals: outcome.counterfactuals.map((cf) => ({
       policy: cf.policy,
       description: cf.description,

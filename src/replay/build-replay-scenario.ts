@@ -14,6 +14,7 @@
 import type { Policy } from '../engine/policy.js';
 import { RETRY_BUDGET_MS } from '../scrapfly/timeout-rules.js';
 import type { Diagnosis } from './diagnosis-types.js';
+import type { LatencyFit } from './fit-latency.js';
 import { formatPolicyJson } from './format-policy-json.js';
 import type { LoggedRun } from './log-records.js';
 
@@ -54,8 +55,15 @@ export function buildReplayScenario(options: {
   extraPolicies?: readonly Policy[];
   /** The scenario the extra policies come from, to rename one whose name the replay already uses. */
   extraPoliciesFrom?: string;
+  /** `fitted` and `empirical`: the fit to draw from (default the diagnosis's own; pooled over several logs by the caller). */
+  fit?: LatencyFit;
+  /** `fitted`: the share of items the logs show failing, modelled as an upstream 500 per request. */
+  failureShare?: number;
+  /** Words for the description: where the fit comes from. */
+  fitSource?: string;
 }): ReplayScenario {
-  const { diagnosis: d, run } = options;
+  const { run } = options;
+  const d: Diagnosis = options.fit ? { ...options.diagnosis, fit: { ...options.diagnosis.fit, items: options.fit } } : options.diagnosis;
   const mode = options.latency ?? 'per-item';
   const typicalMs = typicalDurationMs(d);
   const logged = d.timeline.items.map((item) => ({
@@ -105,13 +113,21 @@ export function buildReplayScenario(options: {
   }
   const json = {
     name: options.name,
-    description: describe({ d, source: options.source, mode, logged: logged.length, filled: filled.length, typicalMs }),
+    description: [
+      ...describe({ d, source: options.source, mode, logged: logged.length, filled: filled.length, typicalMs }),
+      ...(mode === 'fitted'
+        ? [
+            `The fitted world generalizes the night${options.fitSource ? ` (${options.fitSource})` : ''}: its runs over seeds give a makespan distribution the logged night is one sample of; the exact replay is the per-item world.`,
+            ...((options.failureShare ?? 0) > 0 ? [`Failures: ${((options.failureShare as number) * 100).toFixed(1)} % of items failed in the log(s), modelled as an upstream 500 on that share of requests.`] : []),
+          ]
+        : []),
+    ],
     startAt: new Date(d.startMs).toISOString(),
     seed: 1,
     items: { list },
     world: {
       account: { concurrency: Math.max(1, accountConcurrency), credits: 1_000_000_000 },
-      behaviour: { default: defaultBehaviour(d, mode, typicalMs) },
+      behaviour: { default: { ...defaultBehaviour(d, mode, typicalMs), ...(mode === 'fitted' && (options.failureShare ?? 0) > 0 ? { errors: { 'upstream-500': Math.min(0.99, options.failureShare as number) } } : {}) } },
       domains,
       // The log tells how long a stall lasted, not how long Scrapfly kept working on it: a client
       // that gives up on a hung request frees its slot, or one stall would starve the account.

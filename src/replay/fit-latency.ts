@@ -4,7 +4,7 @@
  * stops, lasted at least that long, which is not a duration), stall point masses for samples past
  * the stall threshold, and the empirical samples themselves. Pure.
  */
-import { inverseMillsRatio } from './normal-distribution.js';
+import { inverseMillsRatio, normalCdf } from './normal-distribution.js';
 
 /** One duration, ms; `censored` when the true value is at least `ms`. */
 export interface DurationSample {
@@ -16,8 +16,15 @@ export interface LatencyFit {
   samples: number;
   observed: number;
   censored: number;
-  /** The body (samples up to the stall threshold), or null with fewer than 2 observed body samples. */
+  /** The body (samples up to the stall threshold), or null with fewer than 2 observed body samples or when the fit failed. */
   lognormal: { medianMs: number; sigma: number; p95Ms: number } | null;
+  /**
+   * Goodness of fit of the body: the Kolmogorov–Smirnov distance (0–1) between the uncensored
+   * body samples and the fitted lognormal, with how many samples it was computed on; null without a body.
+   */
+  ks: { distance: number; samples: number } | null;
+  /** Why there is no body fit, when there is none. */
+  failure: string | null;
   /** Stalls: samples past the threshold, grouped by value; `censored` ones are lower bounds. */
   stalls: Array<{ ms: number; count: number; censored: boolean }>;
   /** Fraction of samples that are stalls. */
@@ -27,6 +34,20 @@ export interface LatencyFit {
 }
 
 const Z95 = 1.6448536269514722;
+/** The widest lognormal σ accepted as a fit (p95/p50 of 140). */
+const MAX_SIGMA = 3;
+
+/** sup |F_n − F| of the samples against lognormal(μ, σ). */
+export function ksDistance(samplesMs: readonly number[], mu: number, sigma: number): number {
+  const xs = [...samplesMs].sort((a, b) => a - b);
+  const n = xs.length;
+  let d = 0;
+  for (let k = 0; k < n; k++) {
+    const f = normalCdf((Math.log(Math.max(xs[k] as number, 1)) - mu) / sigma);
+    d = Math.max(d, (k + 1) / n - f, f - k / n);
+  }
+  return d;
+}
 
 /** Fits `samples`; stalls are samples longer than `stallThresholdMs`. */
 export function fitLatency(options: {
@@ -58,12 +79,20 @@ export function fitLatency(options: {
   const stallCount = stalls.reduce((sum, g) => sum + g.count, 0);
   const raw = fitCensoredLognormal({ observedMs: body, censoredMs: bodyCensored });
   // Durations read off whole-second timestamps cannot show a spread narrower than the rounding.
-  const fit = raw ? { mu: raw.mu, sigma: Math.max(raw.sigma, (options.resolutionMs ?? 1) / (2 * Math.exp(raw.mu))) } : null;
+  let fit = raw ? { mu: raw.mu, sigma: Math.max(raw.sigma, (options.resolutionMs ?? 1) / (2 * Math.exp(raw.mu))) } : null;
+  let failure: string | null = raw ? null : `fewer than 2 durations below the stall threshold (${body.length})`;
+  // A lognormal wider than this is no model of request durations: say the fit failed.
+  if (fit && (fit.sigma > MAX_SIGMA || !Number.isFinite(fit.mu))) {
+    failure = `the fitted spread (σ ${fit.sigma.toFixed(2)}) is beyond ${MAX_SIGMA}: the durations are not one lognormal body`;
+    fit = null;
+  }
   return {
     samples: samples.length,
     observed: observed.length,
     censored,
     lognormal: fit ? { medianMs: Math.round(Math.exp(fit.mu)), sigma: round3(fit.sigma), p95Ms: Math.round(Math.exp(fit.mu + Z95 * fit.sigma)) } : null,
+    ks: fit ? { distance: round3(ksDistance(body, fit.mu, fit.sigma)), samples: body.length } : null,
+    failure,
     stalls,
     stallShare: samples.length > 0 ? stallCount / samples.length : 0,
     empiricalMs: downsample(observed, options.maxEmpirical ?? 1000),

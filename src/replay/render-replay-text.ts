@@ -104,7 +104,17 @@ export function renderReplayText(options: { outcome: ReplayOutcome; width: numbe
     out.push('');
     out.push(`${styles.heading('Reproduction')}  the replay scenario's baseline on the engine: ${describeComparison(o.reproduction)}`);
   }
-  if (o.scenarioFile) out.push(`  scenario written to ${o.scenarioFile}`);
+  if (o.scenarioFile) out.push(`  exact world (per item, reproduces the night) written to ${o.scenarioFile}`);
+  if (o.fitted) {
+    const f = o.fitted;
+    const body = f.lognormal ? `lognormal median ${formatDurationMs(f.lognormal.medianMs)} σ ${f.lognormal.sigma}${f.ks ? ` (KS distance ${f.ks.distance} on ${f.ks.samples} uncensored durations)` : ''}` : `no lognormal body (${f.failure ?? 'no fit'})`;
+    out.push('');
+    out.push(`${styles.heading('Fitted world')}  ${body}; ${f.stalls} stall${f.stalls === 1 ? '' : 's'} (${(f.stallShare * 100).toFixed(1)}%); failures ${(f.failureShare * 100).toFixed(1)}%; fitted to ${f.sources.length === 1 ? f.sources[0] : `${f.sources.length} runs (${f.sources.join(', ')})`}`);
+    out.push(
+      `  over ${f.seeds} seeds the baseline's makespan is p50 ${formatDurationMs(f.makespanP50Ms)}, p95 ${formatDurationMs(f.makespanP95Ms)} (${formatDurationMs(f.makespanMinMs)}–${formatDurationMs(f.makespanMaxMs)}); the night took ${formatDurationMs(f.nightMakespanMs)}, at or above ${Math.round(f.nightPercentile * 100)}% of the fitted runs`,
+    );
+    if (f.file) out.push(`  fitted world written to ${f.file}`);
+  }
   if (o.counterfactuals.length > 0) {
     out.push('');
     out.push(styles.heading('What this batch would have done under other policies'));

@@ -18,6 +18,7 @@ import type { LoggedRun, ParsedLog } from './log-records.js';
 import { replayPolicies, type ReplayPolicyRun } from './replay-policies.js';
 import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from './replay-outcome.js';
 import { synthesizeTimelineEvents } from './synthesize-timeline-events.js';
+import { buildFittedWorld, type FitInput, type FittedWorld } from './fit-world.js';
 import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
 
 /** One run for a report folder: a run-log header, its events and metrics. */
@@ -29,6 +30,8 @@ export interface ReplayReportRun {
 
 export interface ReplayLogResult {
   outcome: ReplayOutcome;
+  /** The fitted world, when asked for (`fitted: true`). */
+  fitted: FittedWorld | null;
   /** The replay scenario, when one was built (emission, reproduction or counterfactuals). */
   scenario: ReplayScenario | null;
   /** Runs for a report: the logged run (run logs) or its reproduction (text logs), then the counterfactual runs. */
@@ -69,6 +72,10 @@ export async function replayLog(options: {
   accountConcurrency?: number | null;
   fillDeclared?: boolean;
   seed?: number;
+  /** Build the fitted world too (with `--emit-scenario`), pooling this run with `fitWith`. */
+  fitted?: boolean;
+  /** Runs of other logged nights to fit the world on together with this one. */
+  fitWith?: readonly FitInput[];
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }): Promise<ReplayLogResult> {
@@ -91,6 +98,7 @@ export async function replayLog(options: {
     timelineEvents,
     reproduction: null,
     scenarioFile: null,
+    fitted: null,
     counterfactuals: [],
     reportDir: null,
     notes,
@@ -105,7 +113,7 @@ export async function replayLog(options: {
   }
   const reportRuns: ReplayReportRun[] = [];
   if (run.header && run.events) reportRuns.push({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) });
-  if (!options.reproduce && !counterfactual) return { outcome, scenario: null, reportRuns };
+  if (!options.reproduce && !counterfactual) return { outcome, scenario: null, reportRuns, fitted: null };
 
   const built = buildReplayScenario({
     diagnosis,
@@ -146,7 +154,40 @@ export async function replayLog(options: {
   if (crowded.length > 0 && options.accountConcurrency == null && !run.header) {
     notes.push(`the log does not say the Scrapfly plan's concurrency; the replay assumes ${plan} (set --account-concurrency): ${crowded.map((p) => p.name).join(', ')} run more workers than that`);
   }
-  return { outcome, scenario: built, reportRuns };
+  let fitted: FittedWorld | null = null;
+  if (options.fitted) {
+    options.onProgress?.('running the fitted world over seeds');
+    fitted = await buildFittedWorld({
+      inputs: [{ source: log.source, run, diagnosis }, ...(options.fitWith ?? [])],
+      name: options.scenarioName,
+      stallThresholdMs: diagnosis.stallThresholdMs,
+      accountConcurrency: options.accountConcurrency,
+      fillDeclared: options.fillDeclared,
+      signal: options.signal,
+    });
+    outcome.fitted = summarizeFitted(fitted);
+  }
+  return { outcome, scenario: built, reportRuns, fitted };
+}
+
+function summarizeFitted(f: FittedWorld): NonNullable<ReplayOutcome['fitted']> {
+  return {
+    file: null,
+    sources: f.sources,
+    lognormal: f.fit.lognormal,
+    ks: f.fit.ks,
+    failure: f.fit.failure,
+    stalls: f.fit.stalls.reduce((n, s) => n + s.count, 0),
+    stallShare: f.fit.stallShare,
+    failureShare: f.failureShare,
+    seeds: f.seeds,
+    makespanP50Ms: f.makespanP50Ms,
+    makespanP95Ms: f.makespanP95Ms,
+    makespanMinMs: f.makespanMinMs,
+    makespanMaxMs: f.makespanMaxMs,
+    nightMakespanMs: f.nightMakespanMs,
+    nightPercentile: f.nightPercentile,
+  };
 }
 
 /**

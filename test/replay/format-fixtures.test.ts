@@ -72,3 +72,29 @@ describe('the format fixtures of scenarios/logs/formats', () => {
     expect(python.stdout).not.toContain('still running');
   });
 });
+
+describe('the fitted world of several nights', () => {
+  it('--emit-scenario writes the exact world and the fitted one, fitted to every log given, with its makespan over seeds and the goodness of fit', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, relative } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'fitted-'));
+    const target = relative(root, join(dir, 'world.json'));
+    const result = await runCliCaptured(['replay', 'scenarios/logs/formats/python-logging.log', 'scenarios/logs/formats/logfmt.log', '--emit-scenario', target, '--json', '--no-report']);
+    expect(result.stderr).toBe('');
+    const json = JSON.parse(result.stdout);
+    expect(json.fittedWorld.sources).toEqual(['scenarios/logs/formats/python-logging.log run 1', 'scenarios/logs/formats/logfmt.log run 1']);
+    expect(json.fittedWorld.ks.samples).toBe(38);
+    expect(json.fittedWorld.ks.distance).toBeGreaterThan(0);
+    expect(json.fittedWorld.ks.distance).toBeLessThan(0.5);
+    expect(json.fittedWorld.stalls).toBe(2);
+    expect(json.fittedWorld.makespanP50Ms).toBeLessThanOrEqual(json.fittedWorld.makespanP95Ms);
+    const fitted = JSON.parse(readFileSync(`${root}${json.fittedWorld.file}`, 'utf8'));
+    expect(fitted.name).toMatch(/-fitted$/);
+    expect(JSON.stringify(fitted.world.behaviour.default)).toContain('lognormal');
+    expect(readFileSync(`${root}${target}`, 'utf8')).toContain('"baseline"');
+    const refused = await runCliCaptured(['replay', 'scenarios/logs/formats/python-logging.log', 'scenarios/logs/formats/logfmt.log', '--no-report']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/give --emit-scenario/);
+  }, 60_000);
+});

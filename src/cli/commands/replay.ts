@@ -12,7 +12,8 @@ import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
 import { readLogLines } from '../../node/read-log-lines.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
-import { DEFAULT_REPLAY_STALL_THRESHOLD_MS } from '../../replay/diagnose-run.js';
+import { DEFAULT_REPLAY_STALL_THRESHOLD_MS, diagnoseRun } from '../../replay/diagnose-run.js';
+import type { FitInput } from '../../replay/fit-world.js';
 import { DEFAULT_MIN_DURATION_MS } from '../../replay/estimate-concurrency.js';
 import { parseTimeZone, UTC_ZONE, type NaiveZone } from '../../replay/naive-zone.js';
 import { compileTimeFormat } from '../../replay/parse-time-format.js';
@@ -29,6 +30,8 @@ import { createTerminalStyles } from '../terminal-styles.js';
 
 export interface ReplayOptions {
   log: string;
+  /** Other nights' logs, fitted together with `log` into the fitted world (with --emit-scenario). */
+  moreLogs: string[];
   json: boolean;
   format: LogDialect | 'auto';
   zone: NaiveZone;
@@ -57,6 +60,7 @@ export interface ReplayOptions {
 export function describeReplay(y: Argv): Argv {
   return y
     .positional('log', { type: 'string', describe: 'Log file: an application log (text, Python logging, ISO 8601, JSON lines, Docker JSON, logfmt) or a run log (events.jsonl); .gz is read too', demandOption: true })
+    .positional('more', { type: 'string', array: true, describe: 'Logs of other nights of the same batch, fitted together with the first into the fitted world (with --emit-scenario)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .option('format', { choices: ['auto', ...BUILT_IN_DIALECTS] as const, default: 'auto' as const, describe: 'Log dialect (auto: from the first line that tells)' })
     .option('time-zone', { type: 'string', default: 'UTC', describe: 'Zone of timestamps that carry none: UTC, an offset (+02:00) or an IANA name (Europe/Berlin)' })
@@ -68,7 +72,7 @@ export function describeReplay(y: Argv): Argv {
     .option('run', { type: 'string', describe: 'Which run of a file holding several: its number, policy name or batch id (default: the first)' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'Items running longer than this are stalls; gaps longer than this are reported' })
     .option('skip-malformed', { type: 'boolean', default: false, describe: 'Skip and count malformed lines instead of stopping at the first' })
-    .option('emit-scenario', { type: 'string', describe: 'Write a scenario whose baseline reproduces the log to this file, and report the fit' })
+    .option('emit-scenario', { type: 'string', describe: 'Write the exact world (its baseline reproduces the night) to this file and the fitted world to <file>.fitted.json, with the fitted world\'s makespan over seeds' })
     .option('latency', { choices: REPLAY_LATENCY_MODES, default: 'per-item' as const, describe: 'Request durations of the replay world: per-item (exact), fitted (lognormal + stalls) or empirical' })
     .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Replay the batch under this policy (repeatable): baseline, concurrent, or a policy of --scenario' })
     .option('scenario', { type: 'string', describe: "Scenario file whose policies to replay the batch under (all of them unless --policy names some)" })
@@ -110,8 +114,11 @@ export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions 
   const format = argv['format'];
   if (format !== undefined && format !== 'auto' && !BUILT_IN_DIALECTS.includes(format as LogDialect)) throw new UsageError(`--format must be auto or one of ${BUILT_IN_DIALECTS.join(', ')}, got ${String(format)}`);
   if (emit !== undefined && (typeof emit !== 'string' || emit.trim() === '')) throw new UsageError('--emit-scenario needs a file name');
+  const more = ((argv['more'] as unknown[] | undefined) ?? []).map(String);
+  if (more.length > 0 && (emit === undefined || emit === null)) throw new UsageError(`more than one log is fitted together into the fitted world: give --emit-scenario <file> (got ${more.length + 1} logs)`);
   return {
     log: String(argv['log']),
+    moreLogs: more,
     json: Boolean(argv['json']),
     format: format === undefined || format === 'auto' ? 'auto' : (format as LogDialect),
     zone: zone ?? UTC_ZONE,
@@ -165,12 +172,34 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     endPattern: options.endPattern,
   });
   const run = selectRun(log, options.run);
+  const fitWith: FitInput[] = [];
+  for (const other of options.moreLogs) {
+    const path = resolve(io.cwd, other);
+    const label = relative(io.cwd, path) || other;
+    const parsed = await parseLog({
+      lines: readLogLines({ path, shown: label, signal: controller.signal }),
+      source: label,
+      format: options.format,
+      skipMalformed: options.skipMalformed,
+      zone: options.zone,
+      linePattern: options.linePattern,
+      timeFormat: options.timeFormat,
+      startPattern: options.startPattern,
+      endPattern: options.endPattern,
+    });
+    for (const r of parsed.runs) {
+      if (r.items.length === 0) continue;
+      fitWith.push({ source: label, run: r, diagnosis: diagnoseRun({ run: r, stallThresholdMs: options.stallThresholdMs, resolutionMs: parsed.resolutionMs, minDurationMs: options.minDurationMs }) });
+    }
+  }
   const name = `replay-${basename(shown).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
   const result = await replayLog({
     log,
     run,
     stallThresholdMs: options.stallThresholdMs,
     minDurationMs: options.minDurationMs,
+    fitted: options.emitScenario !== null,
+    fitWith,
     reproduce: options.emitScenario !== null || options.reportDir !== null,
     latency: options.latency,
     scenarioName: name,
@@ -187,6 +216,11 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     const target = resolve(io.cwd, options.emitScenario);
     writeFile(target, `${JSON.stringify(result.scenario.json, null, 2)}\n`);
     outcome.scenarioFile = relative(io.cwd, target) || options.emitScenario;
+    if (result.fitted && outcome.fitted) {
+      const fittedTarget = `${target.replace(/\.json$/i, '')}.fitted.json`;
+      writeFile(fittedTarget, `${JSON.stringify(result.fitted.scenario.json, null, 2)}\n`);
+      outcome.fitted.file = relative(io.cwd, fittedTarget) || fittedTarget;
+    }
   }
   if (options.reportDir !== null && result.reportRuns.length > 0) {
     try {
