@@ -160,23 +160,8 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     extraFrom = source.name;
   }
   const controller = new AbortController();
-  const log = await parseLog({
-    lines: readLogLines({ path: absolute, shown, signal: controller.signal }),
-    source: shown,
-    format: options.format,
-    skipMalformed: options.skipMalformed,
-    zone: options.zone,
-    linePattern: options.linePattern,
-    timeFormat: options.timeFormat,
-    startPattern: options.startPattern,
-    endPattern: options.endPattern,
-  });
-  const run = selectRun(log, options.run);
-  const fitWith: FitInput[] = [];
-  for (const other of options.moreLogs) {
-    const path = resolve(io.cwd, other);
-    const label = relative(io.cwd, path) || other;
-    const parsed = await parseLog({
+  const read = (path: string, label: string) =>
+    parseLog({
       lines: readLogLines({ path, shown: label, signal: controller.signal }),
       source: label,
       format: options.format,
@@ -187,6 +172,13 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
       startPattern: options.startPattern,
       endPattern: options.endPattern,
     });
+  const log = await read(absolute, shown);
+  const run = selectRun(log, options.run);
+  const fitWith: FitInput[] = [];
+  for (const other of options.moreLogs) {
+    const path = resolve(io.cwd, other);
+    const label = relative(io.cwd, path) || other;
+    const parsed = await read(path, label);
     for (const r of parsed.runs) {
       if (r.items.length === 0) continue;
       fitWith.push({ source: label, run: r, diagnosis: diagnoseRun({ run: r, stallThresholdMs: options.stallThresholdMs, resolutionMs: parsed.resolutionMs, minDurationMs: options.minDurationMs }) });
