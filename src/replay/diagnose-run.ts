@@ -160,7 +160,7 @@ function describeVerdict(options: { c: number; W: number | null; expected: numbe
           .join(', ')}${stalls.length > 3 ? ', …' : ''}.`;
   if (c === 1 && W !== null && expected !== null && expected > 1) {
     const seed = options.gaps > 0 ? ` A stuck request on one of ${W} concurrent workers does not explain the log: the other ${W - 1} would have kept starting machines.` : '';
-    return `The work was not concurrent: effective concurrency 1 with ${W} workers declared${hedge} (for example a synchronous call blocking the event loop inside async workers). ${stallText}${seed}`;
+    return `The work was not concurrent: effective concurrency 1 with ${W} workers declared (for example a synchronous call blocking the event loop inside async workers)${hedge.replace(' (', ', ').replace(/\)$/, '')}. ${stallText}${seed}`;
   }
   if (W !== null && expected !== null && c < expected) return `Only ${c} of the ${W} declared workers ran at once${hedge}. ${stallText}`;
   if (W !== null) return `${c === 1 ? 'One worker' : `${c} workers`} ran concurrently as declared${hedge}. ${stallText}`;

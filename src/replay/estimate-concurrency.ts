@@ -57,17 +57,6 @@ export interface ConcurrencyEstimate {
   burstWindowMs: number;
 }
 
-/** Whether every started item of `run` has a logged end. */
-export function hasLoggedEnds(run: LoggedRun): boolean {
-  let started = 0;
-  for (const item of run.items) {
-    if (item.startMs === null) continue;
-    started++;
-    if (item.endMs === null) return false;
-  }
-  return started > 0;
-}
-
 /** Estimates the effective concurrency of `run`. `resolutionMs` is the timestamps' precision. */
 export function estimateConcurrency(options: { run: LoggedRun; resolutionMs: number; stallThresholdMs: number; minDurationMs?: number; burstWindowMs?: number }): ConcurrencyEstimate {
   const { run, resolutionMs } = options;
@@ -182,7 +171,6 @@ function chooseCandidate(options: {
     const known = examined.find((x) => x.concurrency === c);
     if (!known || known.consistent) alsoConsistent.push(c);
   }
-  if (effective !== 1 && !examined.some((x) => x.concurrency === 1) && lo <= 1 && burst >= 1) test(1);
   const ordered = [examined.find((x) => x.concurrency === effective) as ConcurrencyCandidate, ...examined.filter((x) => x.concurrency !== effective).sort((a, b) => b.concurrency - a.concurrency)];
   return { effective, candidates: ordered, alsoConsistent: alsoConsistent.filter((c) => c !== 1 || examined.find((x) => x.concurrency === 1)?.consistent !== false) };
 }

@@ -20,14 +20,21 @@ export interface FitInput {
   diagnosis: Diagnosis;
 }
 
-/** What the fitted world is and what its runs gave. */
-export interface FittedWorld {
+/** What the fitted world is and what its runs over seeds gave (as replays report it). */
+export interface FittedWorldSummary {
+  /** Where its scenario was written, once it was. */
+  file: string | null;
   /** The logs (and runs) the fit pooled. */
   sources: string[];
-  fit: LatencyFit;
+  lognormal: LatencyFit['lognormal'];
+  ks: LatencyFit['ks'];
+  /** Why there is no lognormal body, when there is none. */
+  failure: string | null;
+  /** Stalls among the pooled durations, and their share. */
+  stalls: number;
+  stallShare: number;
   /** Share of items the logs show failing or timing out (among items whose outcome they show). */
   failureShare: number;
-  scenario: ReplayScenario;
   /** Seeds run (1…seeds) and the baseline's makespans over them, ms. */
   seeds: number;
   makespanP50Ms: number;
@@ -37,6 +44,12 @@ export interface FittedWorld {
   /** The logged night's makespan, ms, and the share of fitted runs at or below it (0–1). */
   nightMakespanMs: number;
   nightPercentile: number;
+}
+
+/** The fitted world: its scenario and its summary. */
+export interface FittedWorld {
+  scenario: ReplayScenario;
+  summary: FittedWorldSummary;
 }
 
 /** Fewest and most seeds; the count falls with the batch size so that the runs stay cheap. */
@@ -97,11 +110,15 @@ export async function buildFittedWorld(options: {
   }
   makespans.sort((a, b) => a - b);
   const night = first.diagnosis.observedUntilMs - first.diagnosis.startMs;
-  return {
+  const summary: FittedWorldSummary = {
+    file: null,
     sources,
-    fit,
+    lognormal: fit.lognormal,
+    ks: fit.ks,
+    failure: fit.failure,
+    stalls: fit.stalls.reduce((n, s) => n + s.count, 0),
+    stallShare: fit.stallShare,
     failureShare,
-    scenario,
     seeds,
     makespanP50Ms: quantileSorted(makespans, 0.5),
     makespanP95Ms: quantileSorted(makespans, 0.95),
@@ -110,4 +127,5 @@ export async function buildFittedWorld(options: {
     nightMakespanMs: night,
     nightPercentile: makespans.filter((m) => m <= night).length / makespans.length,
   };
+  return { scenario, summary };
 }

@@ -165,29 +165,9 @@ export async function replayLog(options: {
       fillDeclared: options.fillDeclared,
       signal: options.signal,
     });
-    outcome.fitted = summarizeFitted(fitted);
+    outcome.fitted = fitted.summary;
   }
   return { outcome, scenario: built, reportRuns, fitted };
-}
-
-function summarizeFitted(f: FittedWorld): NonNullable<ReplayOutcome['fitted']> {
-  return {
-    file: null,
-    sources: f.sources,
-    lognormal: f.fit.lognormal,
-    ks: f.fit.ks,
-    failure: f.fit.failure,
-    stalls: f.fit.stalls.reduce((n, s) => n + s.count, 0),
-    stallShare: f.fit.stallShare,
-    failureShare: f.failureShare,
-    seeds: f.seeds,
-    makespanP50Ms: f.makespanP50Ms,
-    makespanP95Ms: f.makespanP95Ms,
-    makespanMinMs: f.makespanMinMs,
-    makespanMaxMs: f.makespanMaxMs,
-    nightMakespanMs: f.nightMakespanMs,
-    nightPercentile: f.nightPercentile,
-  };
 }
 
 /**

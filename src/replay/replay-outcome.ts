@@ -3,7 +3,7 @@ import type { BatchEvent } from '../events/batch-event.js';
 import type { RunMetrics } from '../report/compute-metrics.js';
 import type { ReplayComparison } from './compare-replay.js';
 import type { Diagnosis } from './diagnosis-types.js';
-import type { LatencyFit } from './fit-latency.js';
+import type { FittedWorldSummary } from './fit-world.js';
 import type { LogFormat, LogLineCounts, LoggedRun } from './log-records.js';
 import type { LogDialect } from './read-log-envelope.js';
 
@@ -41,25 +41,7 @@ export interface ReplayOutcome {
   /** Where the replay scenario (the exact, per-item world) was written, if it was. */
   scenarioFile: string | null;
   /** The fitted world (lognormal body, stalls, failures, fitted to one or several logs) and its runs over seeds, when built. */
-  fitted: {
-    /** Where its scenario was written. */
-    file: string | null;
-    sources: string[];
-    lognormal: LatencyFit['lognormal'];
-    ks: LatencyFit['ks'];
-    failure: string | null;
-    stalls: number;
-    stallShare: number;
-    failureShare: number;
-    seeds: number;
-    makespanP50Ms: number;
-    makespanP95Ms: number;
-    makespanMinMs: number;
-    makespanMaxMs: number;
-    nightMakespanMs: number;
-    /** Share of the fitted runs at or below the night's makespan (0–1). */
-    nightPercentile: number;
-  } | null;
+  fitted: FittedWorldSummary | null;
   /** Runs under other policies (counterfactual replay). */
   counterfactuals: CounterfactualRun[];
   /** Where the run report was written, if it was. */
