@@ -86,6 +86,17 @@ export class TransportError extends BatchscopeError {
   }
 }
 
+/**
+ * The answer's headers arrived, then its body broke off (a truncated response). A separate class
+ * because clients differ on it: the Python SDK retries connection errors but not this
+ * (requests' ChunkedEncodingError is not a ConnectionError).
+ */
+export class TruncatedBodyError extends TransportError {
+  constructor(message = 'the connection broke while the body was being read (truncated response)') {
+    super(message);
+  }
+}
+
 /** Work stopped because its AbortSignal fired; `reason` tells which deadline or caller. */
 export class CancelledError extends BatchscopeError {
   readonly reason: string;

@@ -50,7 +50,16 @@ export interface TransportResponse {
  * `TransportError`.
  */
 export interface Transport {
-  send(request: TransportRequest, options: { signal?: AbortSignal }): Promise<TransportResponse>;
+  send(request: TransportRequest, options: TransportSendOptions): Promise<TransportResponse>;
+}
+
+export interface TransportSendOptions {
+  signal?: AbortSignal;
+  /**
+   * How long to wait for the connection to be established, ms; null or absent: the transport's
+   * own default (the operating system's for the simulated network).
+   */
+  connectTimeoutMs?: number | null;
 }
 
 /** A seeded source of randomness. */

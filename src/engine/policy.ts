@@ -46,6 +46,11 @@ export interface TierSpec {
 export interface ClientSpec {
   /** Read timeout per request, ms; `auto` is Scrapfly's recommendation (155 s with retry, timeout + 5 s without). */
   readTimeoutMs: number | 'auto' | null;
+  /**
+   * How long a request waits for its connection, ms; null or absent: the transport's default
+   * (undici's 10 s live, the operating system's 127 s in simulation).
+   */
+  connectTimeoutMs?: number | null;
   /** Requests per call, including the first (≥ 1). */
   maxTries: number;
   /** Failures the library retries by itself. */
@@ -96,19 +101,34 @@ export interface Policy {
 export const PYTHON_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: Number.MAX_SAFE_INTEGER, jitter: 'full' };
 
 /**
- * The official Python SDK's `scrape()`: a 160 s read timeout and up to 5 tries on read timeouts
- * and connection errors with exponential backoff; no overall deadline; HTTP errors are not retried.
+ * The official Python SDK's `scrape()` (github scrapfly/python-scrapfly, 0.10.x):
+ * - `timeout=(connect_timeout, web_scraping_api_read_timeout)` = (30 s, 160 s) on every request
+ *   (client.py `_scrape_request`, `DEFAULT_CONNECT_TIMEOUT = 30`, `DEFAULT_WEBSCRAPING_API_READ_TIMEOUT = 160`).
+ *   requests' read timeout is the longest silence between bytes, not a total; the mock sends an
+ *   answer whole, so here it is the time to the answer.
+ * - `@backoff.on_exception(backoff.expo, exception=NetworkError, max_tries=5)` on `scrape()`:
+ *   up to 5 tries with full-jitter waits of up to 1, 2, 4, 8 s, only on
+ *   `NetworkError = (ConnectionError, requests.ConnectionError, requests.ReadTimeout)`. A refused
+ *   or reset connection and a connect timeout (`ConnectTimeout` is a `ConnectionError`) are
+ *   retried; a body that breaks off (`ChunkedEncodingError`, class `truncated` here) is not; an
+ *   HTTP error answer is not.
+ * - A body typed JSON that is not JSON raises `EncoderError`, which derives from `BaseException`
+ *   (errors.py) and so escapes an application's `except Exception`. Not retried either (class
+ *   `other` here); what it does to the application is the application's: not modelled.
+ * - `ScrapflyClient(timeout=…)` does not exist: `__init__` takes `**kwargs` and ignores it.
  */
 export const PYTHON_SDK_CLIENT: ClientSpec = {
   readTimeoutMs: 160_000,
+  connectTimeoutMs: 30_000,
   maxTries: 5,
   retryOn: ['client-timeout', 'network'],
   backoff: PYTHON_BACKOFF,
 };
 
-/** A client with Scrapfly's recommended read timeout and no retries of its own. */
+/** A client with Scrapfly's recommended read timeout, undici's 10 s connect timeout and no retries of its own. */
 export const PLAIN_CLIENT: ClientSpec = {
   readTimeoutMs: 'auto',
+  connectTimeoutMs: 10_000,
   maxTries: 1,
   retryOn: [],
   backoff: { initialMs: 1000, factor: 2, maxMs: 30_000, jitter: 'full' },

@@ -67,7 +67,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     clock,
     events,
     random: ports.random,
-    client: createScrapflyClient({ transport: ports.transport, apiKey: options.scrapfly.apiKey, baseUrl: options.scrapfly.baseUrl }),
+    client: createScrapflyClient({ transport: ports.transport, apiKey: options.scrapfly.apiKey, baseUrl: options.scrapfly.baseUrl, connectTimeoutMs: options.policy.client.connectTimeoutMs ?? null }),
     direct: createDirectFetchClient({ transport: ports.transport, baseUrl: options.direct?.baseUrl ?? null }),
     extractPrice: options.extractPrice ?? DEFAULT_EXTRACTOR,
     startMs: clock.now(),

@@ -11,7 +11,8 @@ export type ItemOutcome = 'priced' | 'failed' | 'timed-out' | 'skipped';
 /**
  * What went wrong with an attempt, as policy rules see it.
  * - `client-timeout`: the client's read timeout fired before a response.
- * - `network`: the connection failed.
+ * - `network`: the connection failed (refused, reset before the answer, connect timeout).
+ * - `truncated`: the answer's headers arrived, then its body broke off.
  * - `server-timeout`: Scrapfly answered with one of its timeout errors.
  * - `throttled`: a retryable 429 (account concurrency, throttler, session).
  * - `quota`: credits used up (not retryable).
@@ -26,6 +27,7 @@ export type ItemOutcome = 'priced' | 'failed' | 'timed-out' | 'skipped';
 export type ErrorClass =
   | 'client-timeout'
   | 'network'
+  | 'truncated'
   | 'server-timeout'
   | 'throttled'
   | 'quota'
@@ -42,6 +44,7 @@ export type ErrorClass =
 export const ERROR_CLASSES: readonly ErrorClass[] = [
   'client-timeout',
   'network',
+  'truncated',
   'server-timeout',
   'throttled',
   'quota',

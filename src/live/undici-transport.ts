@@ -15,7 +15,7 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { TransportError } from '../errors.js';
+import { TransportError, TruncatedBodyError } from '../errors.js';
 import type { HeaderReader, Transport, TransportResponse } from '../ports.js';
 import { redactSecret } from '../scrapfly/scrape-params.js';
 
@@ -169,7 +169,9 @@ class BodyCollector implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
     if (this.#settled) return;
     this.#settle();
-    this.reject(this.wrap(error));
+    const failure = this.wrap(error);
+    // The headers had arrived: the body broke off (clients such as the Python SDK treat it apart).
+    this.reject(this.#status === 0 ? failure : new TruncatedBodyError(`truncated response (HTTP ${this.#status}): ${failure.message}`));
   }
 
   #settle(): void {

@@ -4,6 +4,7 @@
  * milliseconds; probabilities are per internal attempt unless noted.
  */
 import type { LatencySpec } from '../latency/latency-spec.js';
+import type { NetworkSpec } from './network-spec.js';
 import type { SiteWorldSpec } from './site-world-spec.js';
 
 /** The feature level of a request: what the mock keys behaviour on. */
@@ -123,6 +124,11 @@ export interface WorldSpec {
   /** Throttlers by target domain (without `www.`); none when absent. */
   throttlers?: Record<string, ThrottlerSpec>;
   options: MockOptions;
+  /**
+   * The network between the client and the API. Absent: an instant network (worlds built in code);
+   * a scenario file that says nothing gets `DEFAULT_NETWORK`.
+   */
+  network?: NetworkSpec;
   /** How the shops' own sites answer direct fetches; none when absent (then direct tiers are refused at load). */
   sites?: SiteWorldSpec;
   /** Products by target URL; a URL not listed gets a price derived from the URL. */

@@ -7,7 +7,15 @@
  * - `GET /sites/<host>/<path>`: the shop's own page as a direct fetch meets it (the world's `sites`):
  *   point a direct tier's base URL at `<url>/sites`.
  * - `GET /__admin/stats`: the core's counters (MockStats) as JSON; `GET /__admin/sites`: the
- *   sites' (SiteStats); `GET /__admin/health`: `{ok:true}`.
+ *   sites' (SiteStats); `GET /__admin/health`: `{ok:true}`; `GET /__admin/clock`: the simulated
+ *   time (`{nowMs, now, timeScale, startedAtMs}`), so a client can log simulated time.
+ * - Every answer carries `x-mock-virtual-time`: the simulated time it was sent at (ISO 8601).
+ *
+ * The world's random streams are those `simulate` uses for the same seed (see random-streams.ts),
+ * so `serve-mock --scenario F --seed S` serves the world `simulate F --seed S` simulates: the same
+ * request (the same page asked for the same nth time) gets the same answer. With `network: true`
+ * the world's network (round trips, resets, truncated bodies, outages) is added on top of what the
+ * socket itself costs; by default only the socket's own time is.
  *
  * A client that disconnects before its answer leaves the scrape running server-side: the account
  * slot stays held until the simulated scrape ends (unless the world's `releaseSlotOnDisconnect`),
@@ -26,6 +34,9 @@ import { serveMockRequest } from '../mock/serve-request.js';
 import type { WorldSpec } from '../mock/world-spec.js';
 import type { CancelTimer, Clock, EventSink } from '../ports.js';
 import { createSeededRandom } from '../random/seeded-random.js';
+import { createNetworkModel, type NetworkModel } from '../mock/network-model.js';
+import { isInstantNetwork } from '../mock/network-spec.js';
+import { MOCK_STREAM, NETWORK_STREAM, SITES_STREAM } from '../mock/random-streams.js';
 
 export interface MockHttpServer {
   /** `http://127.0.0.1:PORT` (no trailing slash): pass it as the client's base URL. */
@@ -62,6 +73,8 @@ export interface MockHttpServerOptions {
   events?: EventSink;
   /** The clock to serve on instead of the scaled real clock (tests drive time by hand); `timeScale` and `startMs` then do not apply. */
   clock?: Clock;
+  /** Add the world's network (NetworkSpec) to every Scrapfly request (default false: the socket's own time only). */
+  network?: boolean;
 }
 
 const NO_EVENTS: EventSink = { emit: () => {} };
@@ -82,16 +95,20 @@ export async function startMockHttpServer(options: MockHttpServerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const timers = trackTimers(options.clock ?? createScaledClock({ scale: timeScale, startMs: options.startMs }));
   const clock = timers.clock;
+  const mockRandom = createSeededRandom(options.seed ?? 1).fork(MOCK_STREAM);
+  const startedAtMs = clock.now();
   const core = createMockCore({
     world: options.world,
     clock,
-    random: createSeededRandom(options.seed ?? 1),
+    random: mockRandom,
     events: options.events ?? NO_EVENTS,
-    originMs: clock.now(),
+    originMs: startedAtMs,
   });
 
-  const sites = createSiteCore({ world: options.world, clock, random: createSeededRandom(options.seed ?? 1).fork('sites') });
-  const server = createServer({ keepAlive: true }, (req, res) => handleRequest(req, res, core, sites, clock));
+  const sites = createSiteCore({ world: options.world, clock, random: mockRandom.fork(SITES_STREAM) });
+  const network = options.network === true && options.world.network && !isInstantNetwork(options.world.network) ? createNetworkModel({ spec: options.world.network, random: mockRandom.fork(NETWORK_STREAM), originMs: startedAtMs }) : null;
+  const faces: Faces = { core, sites, clock, network, clockInfo: () => ({ nowMs: clock.now(), now: new Date(clock.now()).toISOString(), timeScale: options.clock ? null : timeScale, startedAtMs }) };
+  const server = createServer({ keepAlive: true }, (req, res) => handleRequest(req, res, faces));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerMalformed(error, socket));
   await listen(server, options.port ?? 0, host);
   const address = server.address();
@@ -131,15 +148,26 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
   });
 }
 
+/** What the request handler serves from. */
+interface Faces {
+  core: MockCore;
+  sites: SiteCore;
+  clock: Clock;
+  /** The world's network, when asked for. */
+  network: NetworkModel | null;
+  clockInfo(): { nowMs: number; now: string; timeScale: number | null; startedAtMs: number };
+}
+
 /** One HTTP request: the admin paths, or the core through serveMockRequest. */
-function handleRequest(req: IncomingMessage, res: ServerResponse, core: MockCore, sites: SiteCore, clock: Clock): void {
+function handleRequest(req: IncomingMessage, res: ServerResponse, faces: Faces): void {
+  const { core, sites, clock } = faces;
   req.on('error', ignore);
   res.on('error', ignore);
   const url = req.url ?? '/';
   const method = req.method ?? 'GET';
   if (url.startsWith('/__admin/')) {
     req.resume();
-    answerAdmin(res, url, method, core, sites);
+    answerAdmin(res, url, method, faces);
     return;
   }
   if (url.startsWith(SITES_PREFIX)) {
@@ -154,20 +182,66 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, core: MockCore
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
   });
   const head = method === 'HEAD';
-  let pending: Promise<MockResponse>;
+  const serve = (): Promise<MockResponse> => serveMockRequest({ core, clock, method, url, signal: controller.signal });
+  const answer = (pending: Promise<MockResponse>, deliver: (response: MockResponse) => void) =>
+    pending.then(deliver, (error: unknown) => {
+      // A client that left gets nothing; its scrape already ran to its end in the core.
+      if (!controller.signal.aborted) send(res, internalError(error), head, clock);
+    });
   try {
-    pending = serveMockRequest({ core, clock, method, url, signal: controller.signal });
+    if (faces.network === null) answer(serve(), (response) => send(res, response, head, clock));
+    else serveOverNetwork(faces.network, { res, url, head, clock, serve, answer, signal: controller.signal });
   } catch (error) {
-    send(res, internalError(error), head);
+    send(res, internalError(error), head, clock);
+  }
+}
+
+/**
+ * The world's network on the HTTP face: the request reaches the core after its uplink delay and
+ * the answer leaves after its downlink delay. A refused connection or a reset closes the socket
+ * (the client sees a reset: the TCP connection was already open); an unreachable API holds the
+ * request unanswered, so the client's read timeout (not its connect timeout) ends it; a truncated
+ * body sends the headers and half the body, then closes the socket.
+ */
+function serveOverNetwork(
+  model: NetworkModel,
+  request: {
+    res: ServerResponse;
+    url: string;
+    head: boolean;
+    clock: Clock;
+    serve(): Promise<MockResponse>;
+    answer(pending: Promise<MockResponse>, deliver: (response: MockResponse) => void): void;
+    signal: AbortSignal;
+  },
+): void {
+  const { res, clock, head } = request;
+  const outage = model.outageAt(clock.now());
+  if (outage?.kind === 'unreachable') return;
+  const draw = model.draw(request.url);
+  if (outage?.kind === 'refused') {
+    clock.schedule(draw.uplinkMs + draw.downlinkMs, () => res.socket?.destroy());
     return;
   }
-  pending.then(
-    (response) => send(res, response, head),
-    (error: unknown) => {
-      // A client that left gets nothing; its scrape already ran to its end in the core.
-      if (!controller.signal.aborted) send(res, internalError(error), head);
-    },
-  );
+  clock.schedule(draw.uplinkMs, () => {
+    if (request.signal.aborted) return;
+    request.answer(request.serve(), (response) =>
+      clock.schedule(draw.downlinkMs, () => {
+        if (draw.reset) res.socket?.destroy();
+        else if (draw.truncated) sendTruncated(res, response, clock);
+        else send(res, response, head, clock);
+      }),
+    );
+  });
+}
+
+/** The headers and the first half of the body, then the connection breaks. */
+function sendTruncated(res: ServerResponse, response: MockResponse, clock: Clock): void {
+  if (res.destroyed || res.writableEnded) return;
+  const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  const bytes = Buffer.from(text);
+  res.writeHead(response.status, { ...response.headers, [VIRTUAL_TIME_HEADER]: new Date(clock.now()).toISOString(), 'content-length': bytes.length });
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
 }
 
 /**
@@ -187,19 +261,20 @@ function serveSitePage(req: IncomingMessage, res: ServerResponse, sites: SiteCor
         res.socket?.destroy();
         return;
       }
-      if (!gzip || typeof response.body !== 'string') return send(res, response, method === 'HEAD');
+      if (!gzip || typeof response.body !== 'string') return send(res, response, method === 'HEAD', clock);
       if (res.destroyed || res.writableEnded) return;
       const body = gzipSync(response.body);
-      res.writeHead(response.status, { ...response.headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': body.length });
+      res.writeHead(response.status, { ...response.headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': body.length, [VIRTUAL_TIME_HEADER]: new Date(clock.now()).toISOString() });
       res.end(method === 'HEAD' ? undefined : body);
     },
     (error: unknown) => {
-      if (!controller.signal.aborted) send(res, internalError(error), method === 'HEAD');
+      if (!controller.signal.aborted) send(res, internalError(error), method === 'HEAD', clock);
     },
   );
 }
 
-function answerAdmin(res: ServerResponse, url: string, method: string, core: MockCore, sites: SiteCore): void {
+function answerAdmin(res: ServerResponse, url: string, method: string, faces: Faces): void {
+  const { core, sites } = faces;
   const path = url.split('?', 1)[0];
   if (method !== 'GET' && method !== 'HEAD') {
     send(res, { status: 405, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { http_code: 405, reason: 'Method Not Allowed', message: `Method ${method} is not allowed on ${path}` } }, method === 'HEAD');
@@ -209,13 +284,19 @@ function answerAdmin(res: ServerResponse, url: string, method: string, core: Moc
   if (path === '/__admin/stats') send(res, { status: 200, headers: json, body: core.stats() }, method === 'HEAD');
   else if (path === '/__admin/sites') send(res, { status: 200, headers: json, body: sites.stats() }, method === 'HEAD');
   else if (path === '/__admin/health') send(res, { status: 200, headers: json, body: { ok: true } }, method === 'HEAD');
+  else if (path === '/__admin/clock') send(res, { status: 200, headers: json, body: faces.clockInfo() }, method === 'HEAD');
   else send(res, { status: 404, headers: json, body: { http_code: 404, reason: 'Not Found', message: `No admin route ${path} (try /__admin/stats)` } }, method === 'HEAD');
 }
 
-function send(res: ServerResponse, response: MockResponse, head: boolean): void {
+/** The header that tells the simulated time an answer was sent at (ISO 8601). */
+export const VIRTUAL_TIME_HEADER = 'x-mock-virtual-time';
+
+function send(res: ServerResponse, response: MockResponse, head: boolean, clock: Clock | null = null): void {
   if (res.destroyed || res.writableEnded) return;
   const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(text) });
+  const headers: Record<string, string | number> = { ...response.headers, 'content-length': Buffer.byteLength(text) };
+  if (clock) headers[VIRTUAL_TIME_HEADER] = new Date(clock.now()).toISOString();
+  res.writeHead(response.status, headers);
   if (head) res.end();
   else res.end(text);
 }

@@ -132,6 +132,8 @@ export function buildReplayScenario(options: {
       // The log tells how long a stall lasted, not how long Scrapfly kept working on it: a client
       // that gives up on a hung request frees its slot, or one stall would starve the account.
       options: { releaseSlotOnDisconnect: true },
+      // The logged durations are what the client saw, round trips included: no network on top.
+      network: 'none',
     },
     policies,
   };

@@ -13,6 +13,7 @@ export function formatPolicyJson(policy: Policy, options: { name?: string; descr
     execution: policy.execution,
     client: {
       readTimeoutMs: policy.client.readTimeoutMs,
+      connectTimeoutMs: policy.client.connectTimeoutMs ?? null,
       maxTries: policy.client.maxTries,
       retryOn: [...policy.client.retryOn],
       backoff: formatBackoff(policy.client.backoff),

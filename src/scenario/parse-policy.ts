@@ -114,10 +114,11 @@ function parseClient(reader: FieldReader, value: unknown, path: string): ClientS
   const presetNames = Object.keys(CLIENT_PRESETS);
   if (typeof value === 'string') return { ...(CLIENT_PRESETS[reader.oneOf(value, presetNames, path)] as ClientSpec) };
   const obj = reader.object(value, path);
-  reader.knownKeys(obj, ['preset', 'readTimeoutMs', 'maxTries', 'retryOn', 'backoff'], path);
+  reader.knownKeys(obj, ['preset', 'readTimeoutMs', 'connectTimeoutMs', 'maxTries', 'retryOn', 'backoff'], path);
   const base = obj['preset'] === undefined ? PLAIN_CLIENT : (CLIENT_PRESETS[reader.oneOf(obj['preset'], presetNames, join(path, 'preset'))] as ClientSpec);
   return {
     readTimeoutMs: obj['readTimeoutMs'] === undefined ? base.readTimeoutMs : parseReadTimeout(reader, obj['readTimeoutMs'], join(path, 'readTimeoutMs')),
+    connectTimeoutMs: obj['connectTimeoutMs'] === undefined ? (base.connectTimeoutMs ?? null) : reader.optionalDurationMs(obj['connectTimeoutMs'], join(path, 'connectTimeoutMs')),
     maxTries: obj['maxTries'] === undefined ? base.maxTries : reader.number(obj['maxTries'], join(path, 'maxTries'), { integer: true, positive: true }),
     retryOn: obj['retryOn'] === undefined ? [...base.retryOn] : parseSelectors(reader, obj['retryOn'], join(path, 'retryOn')),
     backoff: parseBackoff(reader, obj['backoff'], join(path, 'backoff'), base.backoff),

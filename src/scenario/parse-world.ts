@@ -18,13 +18,14 @@ import {
 import { join, show, type FieldReader } from './field-reader.js';
 import { parseLatency } from './parse-latency.js';
 import { parseSites } from './parse-sites.js';
+import { parseNetwork } from './parse-network.js';
 
 const LEVEL_KEYS = ['default', ...FEATURE_LEVELS] as const;
 
 /** Reads `world`; products are filled in from the items by the caller. */
 export function parseWorld(reader: FieldReader, value: unknown, path: string): Omit<WorldSpec, 'products'> {
   const obj = reader.object(value, path);
-  reader.knownKeys(obj, ['account', 'behaviour', 'domains', 'waves', 'throttlers', 'options', 'sites'], path);
+  reader.knownKeys(obj, ['account', 'behaviour', 'domains', 'waves', 'throttlers', 'options', 'sites', 'network'], path);
   const behaviour = parseLevelled(reader, obj['behaviour'], join(path, 'behaviour'));
   if (!behaviour.default?.latency) reader.fail(join(join(join(path, 'behaviour'), 'default'), 'latency'), 'is required: every request needs a latency model');
   const domains: Record<string, LevelledBehaviour> = {};
@@ -39,6 +40,7 @@ export function parseWorld(reader: FieldReader, value: unknown, path: string): O
     domains,
     waves,
     options: parseOptions(reader, obj['options'], join(path, 'options')),
+    network: parseNetwork(reader, obj['network'], join(path, 'network')),
   };
   if (obj['throttlers'] !== undefined) world.throttlers = parseThrottlers(reader, obj['throttlers'], join(path, 'throttlers'));
   if (obj['sites'] !== undefined) world.sites = parseSites(reader, obj['sites'], join(path, 'sites'));

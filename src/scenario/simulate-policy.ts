@@ -22,6 +22,10 @@ import { withInProcessHop } from '../mock/in-process-hop.js';
 import type { EventSink, Transport } from '../ports.js';
 import { createSeededRandom } from '../random/seeded-random.js';
 import type { Scenario } from './scenario-types.js';
+import { INSTANT_NETWORK, isInstantNetwork } from '../mock/network-spec.js';
+import { createNetworkModel } from '../mock/network-model.js';
+import { withNetwork } from '../mock/network-transport.js';
+import { ENGINE_STREAM, MOCK_STREAM, NETWORK_STREAM, SITES_STREAM } from '../mock/random-streams.js';
 
 /** Which in-process face of the mock serves the run. */
 export type MockFace = 'direct' | 'msw';
@@ -67,13 +71,21 @@ export async function simulatePolicy(options: {
   if (options.sink) sinks.push(options.sink);
   const events = sinks.length === 1 ? (sinks[0] as EventSink) : createFanOutSink(sinks);
   const random = createSeededRandom(seed);
-  const core = createMockCore({ world: scenario.world, clock, random: random.fork('mock'), events, originMs: scenario.startMs });
-  // Both faces put the same zero-delay network hop in front of the core (the direct face builds it in).
-  let transport: Transport =
-    face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswHandlers({ core, clock }) }) }) : createDirectTransport({ core, clock, hop: true });
+  const mockRandom = random.fork(MOCK_STREAM);
+  const core = createMockCore({ world: scenario.world, clock, random: mockRandom, events, originMs: scenario.startMs });
+  const network = scenario.world.network ?? INSTANT_NETWORK;
+  let transport: Transport;
+  if (isInstantNetwork(network)) {
+    // Both faces put the same zero-delay network hop in front of the core (the direct face builds it in).
+    transport = face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswHandlers({ core, clock }) }) }) : createDirectTransport({ core, clock, hop: true });
+  } else {
+    // The network's uplink delay is the hop: requests reach the core when their way in has passed.
+    const bare = face === 'msw' ? createMswTransport({ handlers: createMswHandlers({ core, clock }) }) : createDirectTransport({ core, clock, hop: false });
+    transport = withNetwork({ clock, face: bare, model: createNetworkModel({ spec: network, random: mockRandom.fork(NETWORK_STREAM), originMs: scenario.startMs }) });
+  }
   // Direct tiers fetch the shops' pages: those requests go to the sites' mock, over the same face.
   if (policy.tiers.some(isDirectTier)) {
-    const sites = createSiteCore({ world: scenario.world, clock, random: random.fork('mock').fork('sites') });
+    const sites = createSiteCore({ world: scenario.world, clock, random: mockRandom.fork(SITES_STREAM) });
     const siteFace = face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswSiteHandlers({ core: sites, clock }) }) }) : createDirectTransport({ core: sites, clock, hop: true });
     transport = routeSiteRequests({ scrapfly: transport, sites: siteFace, scrapflyBaseUrl: SCRAPFLY_BASE_URL });
   }
@@ -81,7 +93,7 @@ export async function simulatePolicy(options: {
     const batch = await runBatch({
       items: scenario.items,
       policy,
-      ports: { clock, transport, random: random.fork('engine'), events },
+      ports: { clock, transport, random: random.fork(ENGINE_STREAM), events },
       scrapfly: { apiKey: SIMULATION_API_KEY },
       batchId: `${scenario.name}/${policy.name}/seed-${seed}`,
       signal: options.signal,

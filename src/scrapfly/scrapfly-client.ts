@@ -3,7 +3,7 @@
  * through the Transport port and parses what comes back. The same code runs against the mock's
  * in-process faces, the mock's HTTP face and the real API.
  */
-import { TransportError } from '../errors.js';
+import { TransportError, TruncatedBodyError } from '../errors.js';
 import type { Transport } from '../ports.js';
 import { parseScrapeResponse } from './parse-scrape-response.js';
 import { buildScrapeQuery, redactSecret, type ScrapeParams } from './scrape-params.js';
@@ -24,8 +24,15 @@ export interface ScrapflyClient {
 const REQUEST_HEADERS: Record<string, string> = Object.freeze({ accept: 'application/json', 'user-agent': 'batchscope' });
 
 /** Creates a client. The API key stays inside the request URL and never reaches outcomes or errors. */
-export function createScrapflyClient(options: { transport: Transport; apiKey: string; baseUrl?: string }): ScrapflyClient {
+export function createScrapflyClient(options: {
+  transport: Transport;
+  apiKey: string;
+  baseUrl?: string;
+  /** The client's connect timeout, ms; null or absent: the transport's default. */
+  connectTimeoutMs?: number | null;
+}): ScrapflyClient {
   const { transport, apiKey } = options;
+  const connectTimeoutMs = options.connectTimeoutMs ?? null;
   const base = (options.baseUrl ?? SCRAPFLY_BASE_URL).replace(/\/+$/, '');
   const networkFailure = (error: unknown, signal: AbortSignal | undefined): ScrapeOutcome => {
     if (signal?.aborted) throw signal.reason;
@@ -33,7 +40,7 @@ export function createScrapflyClient(options: { transport: Transport; apiKey: st
     return {
       ok: false,
       code: new TransportError(message).code,
-      errorClass: 'network',
+      errorClass: error instanceof TruncatedBodyError ? 'truncated' : 'network',
       message,
       httpStatus: null,
       retryable: true,
@@ -48,12 +55,12 @@ export function createScrapflyClient(options: { transport: Transport; apiKey: st
     scrape(params, { signal }) {
       const url = `${base}/scrape?${buildScrapeQuery({ key: apiKey, params })}`;
       // Promise chains rather than async/await: this is the simulator's hot path.
-      return transport.send({ method: 'GET', url, headers: REQUEST_HEADERS }, { signal }).then(
+      return transport.send({ method: 'GET', url, headers: REQUEST_HEADERS }, { signal, connectTimeoutMs }).then(
         (response) =>
           response.json().then(
             (body) => parseScrapeResponse({ status: response.status, headers: response.headers, body }),
             (error: unknown) =>
-              // A body that is not JSON is still an answer; a body that breaks off is a network failure.
+              // A body that is not JSON is still an answer; a body that breaks off is a truncated answer.
               error instanceof SyntaxError ? parseScrapeResponse({ status: response.status, headers: response.headers, body: undefined }) : networkFailure(error, signal),
           ),
         (error: unknown) => networkFailure(error, signal),

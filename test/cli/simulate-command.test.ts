@@ -32,7 +32,7 @@ describe('simulate', () => {
     expect(result.stdout).toContain('Policy fixed');
     expect(result.stdout).not.toContain('Policy rec1');
     expect(result.stdout).toMatch(/worker 1 {2}\|#+/);
-    expect(result.stdout).toMatch(/baseline\s+52m34s/);
+    expect(result.stdout).toMatch(/baseline\s+53m08s/);
   });
 
   it('rejects bad flag values with one line', async () => {

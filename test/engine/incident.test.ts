@@ -41,7 +41,8 @@ describe('incident 2025-08-06', () => {
     expect(m.scrapfly.throttled).toBeGreaterThan(100);
     expect(m.scrapfly.peakConcurrency).toBe(5);
     expect(m.counts.failed).toBeGreaterThan(100);
-    expect(m.zombies.count).toBeGreaterThan(0);
+    // Items fail on 429s within seconds: the batch is fast because it gives up, not because it works.
+    expect(m.counts.priced).toBeLessThan(20);
   });
 
   it('the fixing policy prices ≥ 98%, halves the makespan and stays within 1.25× of its lower bound', async () => {

@@ -13,6 +13,8 @@ function scenarioWith(policy: Record<string, unknown>, items = 1) {
       account: { concurrency: 10 },
       behaviour: { default: { latency: { type: 'fixed', ms: 1000 } } },
       domains: { 'slow.example': { default: { hang: { p: 1, latency: { type: 'fixed', ms: 300_000 } } } } },
+      // Round timestamps: the network's round trips have tests of their own (test/mock/network-model.test.ts).
+      network: 'none',
     },
     policies: [{ name: 'p', workers: 1, client: { readTimeoutMs: null, maxTries: 1 }, tiers: ['plain'], escalateOn: [], ...policy }],
   });

@@ -9,6 +9,8 @@ import { openStore } from '../../src/live/open-store.js';
 import { createLiveBatch, type LiveBatchOutcome } from '../../src/live/run-live-batch.js';
 import { createUndiciTransport } from '../../src/live/undici-transport.js';
 import { simulatePolicy, type SimulationRun } from '../../src/scenario/simulate-policy.js';
+import { createCollectingSink } from '../../src/events/collect-events.js';
+import type { BatchEvent } from '../../src/events/batch-event.js';
 import { startMockHttpServer, type MockHttpServer } from '../../src/node/mock-http-server.js';
 import type { Machine } from '../../src/live/machine-store.js';
 import type { Store } from '../../src/live/open-store.js';
@@ -62,10 +64,9 @@ export function makeLiveScenario(options: { count: number; workers: number; late
   });
 }
 
-/** Starts the mock's HTTP face for `scenario` with the same seed derivation as simulatePolicy. */
+/** Starts the mock's HTTP face for `scenario`: the world, seed and network simulatePolicy uses. */
 export async function startMockFor(scenario: Scenario, options: { timeScale: number; startMs?: number; seed?: number }): Promise<MockHttpServer> {
-  // simulatePolicy gives the mock `createSeededRandom(seed).fork('mock')`, whose path is `${seed}/mock`.
-  const server = await startMockHttpServer({ world: scenario.world, timeScale: options.timeScale, seed: `${options.seed ?? scenario.seed}/mock`, startMs: options.startMs ?? scenario.startMs });
+  const server = await startMockHttpServer({ world: scenario.world, timeScale: options.timeScale, seed: options.seed ?? scenario.seed, network: true, startMs: options.startMs ?? scenario.startMs });
   openResources.push(() => server.close());
   return server;
 }
@@ -143,6 +144,20 @@ export const DIRECT_AGREEMENT_SCENARIO_JSON = {
 };
 
 /** One item's ending as both worlds record it: name, outcome, reason, error code, tier, attempts, price. */
+/** One request: item, attempt, tier, how it ended, HTTP status and error code. */
+export type RequestRow = [item: number, attempt: number, tier: number, result: string, status: number | null, errorCode: string | null];
+
+/** The requests of a run's events (attempt ends), by item then attempt. */
+export function requestRows(events: readonly BatchEvent[]): RequestRow[] {
+  const tiers = new Map<string, number>();
+  const rows: RequestRow[] = [];
+  for (const e of events) {
+    if (e.type === 'attempt.start') tiers.set(`${e.item}/${e.attempt}`, e.tier);
+    else if (e.type === 'attempt.end') rows.push([e.item, e.attempt, tiers.get(`${e.item}/${e.attempt}`) ?? 0, e.result, e.status, e.errorCode]);
+  }
+  return rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
 export type AgreementRow = [string, string, string | null, string | null, number, number, number | null];
 
 /**
@@ -158,6 +173,9 @@ export async function runSimAndLive(scenario: Scenario, options: { scale: number
   outcome: LiveBatchOutcome;
   /** Scrapfly scrapes and direct fetches the mock served for the measured batch. */
   served: { scrapflyAccepted: number; siteRequests: number };
+  /** Every request of the batch, in item then attempt order, as the simulation and the live path saw it. */
+  simRequests: RequestRow[];
+  liveRequests: RequestRow[];
 }> {
   const policy = scenario.policies[0]!;
   const sim = await simulatePolicy({ scenario, policy });
@@ -184,7 +202,8 @@ export async function runSimAndLive(scenario: Scenario, options: { scale: number
     const scrapflyBefore = server.core.stats().accepted;
     const sitesBefore = server.sites.stats().requests;
     const batch = createLiveBatch(env(store), { machines, policy, request });
-    const outcome = await batch.run();
+    const liveEvents = createCollectingSink();
+    const outcome = await batch.run({ events: liveEvents });
     const row = (r: { name: string; outcome: string; reason: string | null; errorCode: string | null; tier: number; attempts: number; price: number | null }): AgreementRow => [r.name, r.outcome, r.reason, r.errorCode, r.tier, r.attempts, r.price];
     return {
       sim,
@@ -192,6 +211,8 @@ export async function runSimAndLive(scenario: Scenario, options: { scale: number
       liveRows: store.batches.listResults(batch.batchId).map(row),
       outcome,
       served: { scrapflyAccepted: server.core.stats().accepted - scrapflyBefore, siteRequests: server.sites.stats().requests - sitesBefore },
+      simRequests: requestRows(sim.events),
+      liveRequests: requestRows(liveEvents.events),
     };
   } finally {
     await transport.close();

@@ -14,13 +14,16 @@ const scenario = parseScenario({ source: 'sim-vs-live', json: AGREEMENT_SCENARIO
 releaseLiveResourcesAfterEach();
 
 describe('simulation versus the live path', () => {
-  it('gives the same outcome per item and makespans within 10%', async () => {
-    const { sim, simRows, liveRows, outcome } = await runSimAndLive(scenario, { scale: SCALE });
+  it('gives the same outcome per item and per request, and makespans within 10%', async () => {
+    const { sim, simRows, liveRows, outcome, simRequests, liveRequests } = await runSimAndLive(scenario, { scale: SCALE });
     // The scenario must exercise more than the happy path for the comparison to mean something.
     expect(new Set(sim.result.items.map((i) => i.reason))).toEqual(new Set([null, 'client-timeout', 'no-price']));
     expect(sim.result.items.some((i) => i.tier === 2 && i.outcome === 'priced')).toBe(true);
     expect(outcome.status).toBe('completed');
     expect(liveRows).toEqual(simRows);
+    // Request for request: the same tiers, results, statuses and error codes.
+    expect(simRequests.length).toBeGreaterThan(scenario.items.length);
+    expect(liveRequests).toEqual(simRequests);
     const ratio = outcome.makespanMs / sim.result.makespanMs;
     expect(ratio, `live ${outcome.makespanMs} ms vs simulated ${sim.result.makespanMs} ms`).toBeGreaterThan(0.9);
     expect(ratio, `live ${outcome.makespanMs} ms vs simulated ${sim.result.makespanMs} ms`).toBeLessThan(1.1);

@@ -71,7 +71,7 @@ describe('Perfetto trace', () => {
     const runs = await simulateReportRuns(loadRepoScenario('scenarios/incident-2025-08-06.json'));
     const trace = JSON.parse(renderPerfettoTrace({ runs }));
     expect(checkTraceEvents(trace)).toEqual([]);
-    const rec4 = runs.findIndex((r) => r.metrics.policy === 'rec3+4-20-workers') + 1;
+    const rec4 = runs.findIndex((r) => r.metrics.policy === 'rec4-thread-90s-abandon') + 1;
     const zombieTracks = (trace.traceEvents as TraceEvent[]).filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === rec4 && (e.args as { name: string }).name.startsWith('zombies'));
     expect(zombieTracks.length).toBeGreaterThan(1);
   });

@@ -40,7 +40,7 @@ describe('writeRunReport', () => {
     for (const name of FILES) {
       const text = readFileSync(a.files[name] as string, 'utf8');
       expect(text, name).toBe(readFileSync(b.files[name] as string, 'utf8'));
-      expect(text, name).not.toMatch(/2099|20991231/);
+      expect(text, name).not.toMatch(/2099-12-31|20991231/);
     }
   });
 

@@ -3,6 +3,7 @@
  * Carlo sample of seeds and exits 1 when a budget is not what it expects.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
+import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { parseDurationMs } from '../../units/duration.js';
@@ -41,7 +42,7 @@ export function describeCheck(y: Argv): Argv {
   return y
     .positional('paths', { type: 'string', array: true, default: ['scenarios'], describe: 'Scenario files or folders (a folder: its *.json files)' })
     .option('seeds', { type: 'number', default: DEFAULT_CHECK_SEEDS, describe: 'Monte Carlo runs (seeds) per budgeted policy' })
-    .option('seed', { type: 'number', describe: "First seed (default: each scenario's seed); seeds are consecutive" })
+    .option('seed', { ...SEED_OPTION, describe: "First seed (default: each scenario's seed); seeds are consecutive" })
     .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('summary', { type: 'string', describe: 'Also write a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")' })
@@ -59,8 +60,7 @@ export function describeCheck(y: Argv): Argv {
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readCheckOptions(argv: Record<string, unknown>): CheckOptions {
   const paths = ((argv['paths'] as string[] | undefined) ?? []).map(String).filter(Boolean);
-  const seed = argv['seed'];
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got ${String(seed)}`);
+  const seed = readSeedOption(argv['seed']);
   const reportDir = argv['report-dir'];
   if (argv['report'] !== false && (typeof reportDir !== 'string' || reportDir === '')) throw new UsageError(`--report-dir must name a folder, got ${String(reportDir)}`);
   return {

@@ -119,7 +119,7 @@ export async function runRunCommand(options: RunOptions, io: CliIo): Promise<num
   }
   const effective = stored?.policy ?? policy;
   const workers = options.workers ?? stored?.policy.workers ?? policy.workers;
-  const transport = createUndiciTransport({ connections: Math.max(1, workers), secret: setup.apiKey });
+  const transport = createUndiciTransport({ connections: Math.max(1, workers), secret: setup.apiKey, connectTimeoutMs: effective.client.connectTimeoutMs ?? undefined });
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

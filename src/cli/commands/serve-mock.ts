@@ -6,12 +6,14 @@
  * (`run --direct --direct-base-url <url>/sites`).
  */
 import type { Argv } from 'yargs';
+import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import { UsageError } from '../../errors.js';
 import type { BatchEvent } from '../../events/batch-event.js';
 import { startMockHttpServer } from '../../node/mock-http-server.js';
 import { formatDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
+import { describeTimeScaleRisk } from '../../mock/client-timer-warning.js';
 
 export interface ServeMockOptions {
   scenario: string;
@@ -20,6 +22,8 @@ export interface ServeMockOptions {
   timeScale: number;
   seed: number | null;
   logEvents: boolean;
+  /** Add the world's network (round trips, resets, truncated bodies, outages) on top of the socket's own time. */
+  network: boolean;
 }
 
 /** Registers the command's options on yargs. */
@@ -29,7 +33,8 @@ export function describeServeMock(y: Argv): Argv {
     .option('port', { alias: 'p', type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
     .option('time-scale', { type: 'number', default: 1, describe: 'Simulated ms per real ms (60: a 6 s scrape answers in 100 ms, a 20-minute wave lasts 20 s)' })
-    .option('seed', { type: 'number', describe: "Random seed (default: the scenario's)" })
+    .option('seed', { ...SEED_OPTION, describe: "Random seed (default: the scenario's)" })
+    .option('network', { type: 'boolean', default: false, describe: "Add the scenario's world.network (round trips, resets, outages) to every request, as simulate does; off: the socket's own time only" })
     .option('log-events', { type: 'boolean', default: false, describe: 'Print each mock event (accept, reject, end) to stderr as a JSON line' })
     .example('$0 serve-mock --scenario scenarios/asp-wave.json --time-scale 60', 'serve the ASP wave 60 times faster than real time')
     .epilogue('Stops cleanly on SIGINT or SIGTERM. Counters: GET <url>/__admin/stats.');
@@ -43,8 +48,7 @@ export function readServeMockOptions(argv: Record<string, unknown>): ServeMockOp
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${String(port)}`);
   const scale = argv['time-scale'];
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new UsageError(`--time-scale must be a positive number, got ${String(scale)}`);
-  const seed = argv['seed'];
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got ${String(seed)}`);
+  const seed = readSeedOption(argv['seed']);
   const host = String(argv['host'] ?? '127.0.0.1');
   if (host.trim() === '') throw new UsageError('--host must not be empty');
   return {
@@ -52,8 +56,9 @@ export function readServeMockOptions(argv: Record<string, unknown>): ServeMockOp
     port,
     host,
     timeScale: scale,
-    seed: typeof seed === 'number' ? seed : null,
+    seed,
     logEvents: Boolean(argv['log-events']),
+    network: Boolean(argv['network']),
   };
 }
 
@@ -76,11 +81,13 @@ export async function runServeMockCommand(options: ServeMockOptions, io: CliIo, 
   }
   try {
     const events = options.logEvents ? { emit: (event: BatchEvent) => io.stderr(`${JSON.stringify(event)}\n`) } : undefined;
-    const server = await startMockHttpServer({ world: scenario.world, port: options.port, host: options.host, timeScale: options.timeScale, seed, signal: stop.signal, events });
+    const server = await startMockHttpServer({ world: scenario.world, port: options.port, host: options.host, timeScale: options.timeScale, seed, signal: stop.signal, events, network: options.network });
+    const risk = describeTimeScaleRisk({ world: scenario.world, timeScale: options.timeScale });
+    if (risk) io.stderr(`${risk}\n`);
     const { account } = scenario.world;
     io.stdout(
       `mock Scrapfly API for ${scenario.name} listening on ${server.url} (time scale ${options.timeScale}, seed ${seed}, concurrency ${account.concurrency}, ${account.credits} credits; ` +
-        `${scenario.world.sites ? `the shops' pages for direct fetches at ${server.sitesUrl}; ` : ''}stats at ${server.url}/__admin/stats)\n`,
+        `${options.network ? 'with the world\'s network; ' : ''}${scenario.world.sites ? `the shops' pages for direct fetches at ${server.sitesUrl}; ` : ''}stats at ${server.url}/__admin/stats, simulated time at ${server.url}/__admin/clock)\n`,
     );
     const startedAtMs = server.clock.now();
     await new Promise<void>((resolve) => {

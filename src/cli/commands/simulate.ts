@@ -1,5 +1,6 @@
 /** `simulate <scenario>`: runs the scenario's policies in simulation and shows what happened. */
 import { relative, resolve } from 'node:path';
+import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
@@ -36,7 +37,7 @@ export function describeSimulate(y: Argv): Argv {
   return y
     .positional('scenario', { type: 'string', describe: 'Scenario file (JSON)', demandOption: true })
     .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Policy to run (repeatable; default: all)' })
-    .option('seed', { type: 'number', describe: "Random seed (default: the scenario's)" })
+    .option('seed', { ...SEED_OPTION, describe: "Random seed (default: the scenario's)" })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .option('face', { choices: ['direct', 'msw'] as const, default: 'direct' as const, describe: 'Mock face: direct (fast) or msw handlers' })
     .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
@@ -48,8 +49,7 @@ export function describeSimulate(y: Argv): Argv {
 
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readSimulateOptions(argv: Record<string, unknown>): SimulateOptions {
-  const seed = argv['seed'];
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got ${String(seed)}`);
+  const seed = readSeedOption(argv['seed']);
   const width = argv['width'];
   if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
   const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
@@ -60,7 +60,7 @@ export function readSimulateOptions(argv: Record<string, unknown>): SimulateOpti
   return {
     scenario: String(argv['scenario']),
     policies,
-    seed: typeof seed === 'number' ? seed : null,
+    seed,
     json: Boolean(argv['json']),
     face: argv['face'] === 'msw' ? 'msw' : 'direct',
     timeline: argv['timeline'] !== false,

@@ -4,6 +4,7 @@
  * credits × success rate and recommends the cheapest policy that meets the budget.
  */
 import { resolve } from 'node:path';
+import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
@@ -48,7 +49,7 @@ export function describeSweep(y: Argv): Argv {
     .option('timeout', { type: 'string', describe: 'Call timeouts: none,30s,60s,90s (sets policy.callTimeoutMs, the hard timeout around one client call)' })
     .option('semantics', { type: 'string', describe: 'What a call timeout does: abort,abandon (sets policy.timeoutSemantics)' })
     .option('seeds', { type: 'number', default: DEFAULT_SWEEP_SEEDS, describe: 'Monte Carlo runs (seeds) per grid point; every point uses the same seeds' })
-    .option('seed', { type: 'number', describe: "First seed (default: the scenario's)" })
+    .option('seed', { ...SEED_OPTION, describe: "First seed (default: the scenario's)" })
     .option('budget', { type: 'string', array: true, describe: 'Budget to meet, e.g. "makespan p95 < 15m" (repeatable; default: the base\'s budget in the scenario)' })
     .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the report folder goes (sweep.json, points.csv, frontier.md)' })
@@ -65,8 +66,7 @@ export function describeSweep(y: Argv): Argv {
 
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readSweepOptions(argv: Record<string, unknown>): SweepOptions {
-  const seed = argv['seed'];
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new UsageError(`--seed must be a non-negative integer, got ${String(seed)}`);
+  const seed = readSeedOption(argv['seed']);
   const text = (name: string): string | null => {
     const value = argv[name];
     if (value === undefined) return null;
