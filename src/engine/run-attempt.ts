@@ -155,7 +155,7 @@ export class Attempt {
     };
     if (!outcome.ok) {
       fields.failure = { errorClass: outcome.errorClass, errorCode: outcome.code, retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs };
-      this.#end(outcome.errorClass === 'network' ? 'network-error' : 'api-error', fields);
+      this.#end(outcome.errorClass === 'network' || outcome.errorClass === 'truncated' ? 'network-error' : 'api-error', fields);
       return { kind: 'failed', failure: fields.failure };
     }
     const { item } = this.run.state;

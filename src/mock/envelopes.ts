@@ -17,6 +17,8 @@ export interface MockResponse {
   body: unknown;
   /** True for a connection reset instead of an answer (a site's direct face): faces fail the request as a network error. */
   reset?: boolean;
+  /** True when the body breaks off after the headers (the network's truncated answer): reading it fails. */
+  truncated?: boolean;
 }
 
 const DOCS = 'https://scrapfly.io/docs/scrape-api/error/';

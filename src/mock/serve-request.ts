@@ -9,6 +9,8 @@
 import type { Clock } from '../ports.js';
 import type { MockResponse } from './envelopes.js';
 import type { MockCore, MockReception } from './mock-core.js';
+import type { NetworkDraw } from './network-model.js';
+import { TransportError } from '../errors.js';
 
 export interface ServeMockRequestOptions<T> {
   /** The Scrapfly mock core, or the sites' (anything that receives requests). */
@@ -24,6 +26,12 @@ export interface ServeMockRequestOptions<T> {
    * core; a request aborted before the hop never arrives. See `withInProcessHop`.
    */
   hop?: boolean;
+  /**
+   * What the network does to this request (see NetworkModel), instead of the zero hop: the request
+   * reaches the core after `uplinkMs`, its answer reaches the client `downlinkMs` after the core
+   * sends it; a reset rejects with a TransportError, a truncated answer is wrapped with `truncated`.
+   */
+  network?: NetworkDraw;
 }
 
 /**
@@ -39,7 +47,8 @@ export function serveMockRequest<T = MockResponse>(options: ServeMockRequestOpti
   });
   // Outside the promise's executor: a bug in the core throws to the caller (or, after the hop, to
   // the clock) instead of turning into a rejection that the client would take for a network error.
-  if (options.hop) options.clock.schedule(0, () => pending.arrive());
+  if (options.network) options.clock.schedule(options.network.uplinkMs, () => pending.arrive());
+  else if (options.hop) options.clock.schedule(0, () => pending.arrive());
   else pending.arrive();
   return answer;
 }
@@ -60,7 +69,7 @@ class PendingRequest<T> {
     const { signal } = options;
     if (signal?.aborted) return this.reject(signal.reason);
     const reception = options.core.receive({ method: options.method, url: options.url });
-    if (reception.kind === 'response') return this.resolve(this.#wrap(reception.response));
+    if (reception.kind === 'response') return this.#deliver(reception.response);
     this.#reception = reception;
     if (signal && reception.releasesOnDisconnect) {
       this.#onAbort = () => {
@@ -79,7 +88,19 @@ class PendingRequest<T> {
     const gone = signal?.aborted === true;
     const response = reception.finish(gone);
     if (gone) this.reject(signal?.reason);
-    else this.resolve(this.#wrap(response));
+    else this.#deliver(response);
+  }
+
+  /** Hands the answer to the client, after its way back when there is a network. */
+  #deliver(response: MockResponse): void {
+    const network = this.options.network;
+    if (!network) return this.resolve(this.#wrap(response));
+    this.options.clock.schedule(network.downlinkMs, () => {
+      const { signal } = this.options;
+      if (signal?.aborted) this.reject(signal.reason);
+      else if (network.reset) this.reject(new TransportError('ECONNRESET: the connection was reset before the answer'));
+      else this.resolve(this.#wrap(network.truncated ? { ...response, truncated: true } : response));
+    });
   }
 
   #wrap(response: MockResponse): T {

@@ -80,8 +80,8 @@ export async function simulatePolicy(options: {
     transport = face === 'msw' ? withInProcessHop({ clock, face: createMswTransport({ handlers: createMswHandlers({ core, clock }) }) }) : createDirectTransport({ core, clock, hop: true });
   } else {
     // The network's uplink delay is the hop: requests reach the core when their way in has passed.
-    const bare = face === 'msw' ? createMswTransport({ handlers: createMswHandlers({ core, clock }) }) : createDirectTransport({ core, clock, hop: false });
-    transport = withNetwork({ clock, face: bare, model: createNetworkModel({ spec: network, random: mockRandom.fork(NETWORK_STREAM), originMs: scenario.startMs }) });
+    const model = createNetworkModel({ spec: network, random: mockRandom.fork(NETWORK_STREAM), originMs: scenario.startMs });
+    transport = face === 'msw' ? withNetwork({ clock, face: createMswTransport({ handlers: createMswHandlers({ core, clock }) }), model }) : createDirectTransport({ core, clock, network: model });
   }
   // Direct tiers fetch the shops' pages: those requests go to the sites' mock, over the same face.
   if (policy.tiers.some(isDirectTier)) {

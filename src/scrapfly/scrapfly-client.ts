@@ -34,7 +34,7 @@ export function createScrapflyClient(options: {
   const { transport, apiKey } = options;
   const connectTimeoutMs = options.connectTimeoutMs ?? null;
   const base = (options.baseUrl ?? SCRAPFLY_BASE_URL).replace(/\/+$/, '');
-  const networkFailure = (error: unknown, signal: AbortSignal | undefined): ScrapeOutcome => {
+  const networkFailure = (error: unknown, signal: AbortSignal | undefined, httpStatus: number | null = null): ScrapeOutcome => {
     if (signal?.aborted) throw signal.reason;
     const message = redactSecret(error instanceof Error ? error.message : String(error), apiKey);
     return {
@@ -42,7 +42,7 @@ export function createScrapflyClient(options: {
       code: new TransportError(message).code,
       errorClass: error instanceof TruncatedBodyError ? 'truncated' : 'network',
       message,
-      httpStatus: null,
+      httpStatus,
       retryable: true,
       upstreamStatus: null,
       retryAfterMs: null,
@@ -61,7 +61,7 @@ export function createScrapflyClient(options: {
             (body) => parseScrapeResponse({ status: response.status, headers: response.headers, body }),
             (error: unknown) =>
               // A body that is not JSON is still an answer; a body that breaks off is a truncated answer.
-              error instanceof SyntaxError ? parseScrapeResponse({ status: response.status, headers: response.headers, body: undefined }) : networkFailure(error, signal),
+              error instanceof SyntaxError ? parseScrapeResponse({ status: response.status, headers: response.headers, body: undefined }) : networkFailure(error, signal, response.status),
           ),
         (error: unknown) => networkFailure(error, signal),
       );

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelledError, TransportError } from '../../src/errors.js';
+import { CancelledError, TransportError, TruncatedBodyError } from '../../src/errors.js';
 import { createUndiciTransport, type UndiciTransport } from '../../src/live/undici-transport.js';
 import { createScrapflyClient } from '../../src/scrapfly/scrapfly-client.js';
 
@@ -89,6 +89,9 @@ describe('undici transport', () => {
     // The body is read whole before the promise settles: a body cut off is a failed request.
     const cut = transport.send({ method: 'GET', url: `${base}/break?key=${KEY}`, headers: {} }, {});
     await expect(cut).rejects.toThrow(/UND_ERR_SOCKET/);
+    // After the headers: a truncated response, which clients such as the Python SDK do not retry.
+    await expect(cut).rejects.toBeInstanceOf(TruncatedBodyError);
+    await expect(refused).rejects.not.toBeInstanceOf(TruncatedBodyError);
     for (const p of [refused, slow, cut]) await p.catch((e: Error) => expect(e.message).not.toContain(KEY));
   });
 

@@ -123,9 +123,9 @@ describe('the network model', () => {
 
   it('a truncated body is its own class, with the status that arrived before it broke off', async () => {
     const run = await simulate(scenarioJson({ count: 2, latency: { type: 'fixed', ms: '1s' }, world: { network: { roundTrip: '40ms', truncatedBody: 1 } }, policy: { escalateOn: [] } }));
-    expect(ends(run.events).map((e) => [e.errorClass, e.durationMs])).toEqual([
-      ['truncated', 1040],
-      ['truncated', 1040],
+    expect(ends(run.events).map((e) => [e.result, e.errorClass, e.status, e.durationMs])).toEqual([
+      ['network-error', 'truncated', 200, 1040],
+      ['network-error', 'truncated', 200, 1040],
     ]);
   });
 

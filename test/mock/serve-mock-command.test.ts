@@ -38,11 +38,33 @@ describe('batchscope serve-mock', () => {
       expect(await run.exited).toBe(0);
       const { stdout, stderr } = run.output();
       expect(stdout).toBe(
-        `mock Scrapfly API for asp-wave listening on ${url} (time scale 1000, seed 3, concurrency 5, 200000 credits; stats at ${url}/__admin/stats)\n`,
+        `mock Scrapfly API for asp-wave listening on ${url} (time scale 1000, seed 3, concurrency 5, 200000 credits; stats at ${url}/__admin/stats, simulated time at ${url}/__admin/clock)\n`,
       );
       expect(stderr).toMatch(/^mock stopped after \S+ simulated: 1 requests, 1 accepted, 0 × 429, peak concurrency 1\/5, 1 credits, 0 zombies\n$/);
     });
   }
+
+  it('warns in one line when the time scale outruns a client whose read timeout is on the wall clock, and serves the world simulate simulates', async () => {
+    const run = serve(['--scenario', 'scenarios/incident-2025-08-06.json', '--time-scale', '20', '--network']);
+    const url = await run.ready;
+    const clock = (await (await fetch(`${url}/__admin/clock`)).json()) as { timeScale: number };
+    expect(clock.timeScale).toBe(20);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const { stdout, stderr } = run.output();
+    expect(stdout).toContain("(time scale 20, seed 2096, concurrency 5, 200000 credits; with the world's network; stats at");
+    const warning = stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    expect(warning).toEqual([
+      "warning: at time scale 20, requests that hang 2m50s or more answer after 8.5s of wall time, before a client's own 2m40s read timeout (the Python SDK's) can fire: such a client sees a 504 where the world says it times out. Divide the client's timeouts and backoff by 20 (web_scraping_api_read_timeout=8), or keep --time-scale at most 1.06.",
+    ]);
+  });
+
+  it('refuses a seed a scenario would refuse, before serving', async () => {
+    const run = serve(['--scenario', 'scenarios/incident-2025-08-06.json', '--seed', '12abc']);
+    await run.ready.catch(() => undefined);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toContain('--seed must be a whole number from 0 to 9007199254740991 (as a scenario\'s seed), got "12abc"');
+  });
 
   it('stops cleanly with a request still in flight', async () => {
     const run = serve(['--scenario', 'scenarios/concurrency-limit.json']);
