@@ -45,6 +45,13 @@ export function parsePolicies(reader: FieldReader, value: unknown, path: string,
         message: `policy ${policy.name}: ${ignored.map((t) => `${t.name} timeout=${t.timeoutMs} ms`).join(', ')} sent with retry=true; Scrapfly honours a custom timeout only with retry=false, so it changes nothing`,
       });
     }
+    // A timeout the API refuses is a policy as real code may have it (an SDK whose timeout is in
+    // milliseconds called with seconds): loaded, with a note, and the mock answers it with a 400.
+    for (const tier of policy.tiers) {
+      if (tier.via === 'direct') continue;
+      const budget = resolveServerBudget({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
+      if (!budget.ok) notes.push({ policy: policy.name, message: `policy ${policy.name}: tier ${tier.name}: Scrapfly refuses this timeout (${budget.message}): every request of the tier is answered 400 ERR::SCRAPE::CONFIG_ERROR` });
+    }
     return policy;
   });
 }
@@ -192,8 +199,6 @@ function parseTiers(reader: FieldReader, value: unknown, path: string): TierSpec
       costBudget: obj['costBudget'] === undefined || obj['costBudget'] === null ? base.costBudget : reader.number(obj['costBudget'], join(tpath, 'costBudget'), { integer: true, positive: true }),
     };
     if (obj['readTimeoutMs'] !== undefined) tier.readTimeoutMs = parseReadTimeout(reader, obj['readTimeoutMs'], join(tpath, 'readTimeoutMs'));
-    const budget = resolveServerBudget({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
-    if (!budget.ok) reader.fail(join(tpath, 'timeoutMs'), `is rejected by Scrapfly: ${budget.message}`);
     return tier;
   });
 }

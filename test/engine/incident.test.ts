@@ -28,11 +28,32 @@ describe('incident 2025-08-06', () => {
 
   it('recommendations 1 and 2 (timeouts with retry=true) and 3 alone (20 blocked workers) change nothing', async () => {
     const base = await simulatePolicy({ scenario, policy: policy('baseline') });
-    for (const name of ['rec1-timeout-60s', 'rec2-tier-timeouts', 'rec3-20-workers']) {
+    for (const name of ['rec1-as-written', 'rec1-timeout-60s', 'rec2-as-written', 'rec2-tier-timeouts', 'rec3-20-workers']) {
       const run = await simulatePolicy({ scenario, policy: policy(name) });
       expect(run.result.makespanMs, name).toBe(base.result.makespanMs);
       expect(run.result.items.map((i) => [i.startMs, i.endMs, i.outcome])).toEqual(base.result.items.map((i) => [i.startMs, i.endMs, i.outcome]));
     }
+  });
+
+  it('recommendations 1 and 2 as written: what the literal code sends, and what the API does with it', async () => {
+    const sent = async (name: string) => {
+      const run = await simulatePolicy({ scenario, policy: policy(name) });
+      const timeouts = new Set(run.events.flatMap((e) => (e.type === 'attempt.start' ? [`${e.tierName} ${e.retry ? 'retry' : 'no-retry'} ${e.timeoutMs}`] : [])));
+      const answers = new Set(run.events.flatMap((e) => (e.type === 'attempt.end' && e.status !== null && e.status >= 400 ? [`${e.status} ${e.errorCode}`] : [])));
+      return { run, timeouts: [...timeouts].sort(), answers: [...answers].sort() };
+    };
+    // ScrapflyClient(timeout=60) is swallowed by **kwargs: no timeout is sent, the SDK keeps its 160 s read timeout.
+    const rec1 = await sent('rec1-as-written');
+    expect(rec1.timeouts).toEqual(['asp retry null', 'plain retry null', 'render_js retry null']);
+    expect(policy('rec1-as-written').client.readTimeoutMs).toBe(160_000);
+    // ScrapeConfig(timeout=30 if tier == 1 else 60) is in milliseconds.
+    const rec2 = await sent('rec2-as-written');
+    expect(rec2.timeouts).toEqual(['asp retry 60', 'plain retry 30', 'render_js retry 60']);
+    const rec2f = await sent('rec2-as-written-retry-false');
+    expect(rec2f.timeouts).toEqual(['asp no-retry 60', 'plain no-retry 30', 'render_js no-retry 60']);
+    expect(rec2f.answers).toEqual(['400 ERR::SCRAPE::CONFIG_ERROR']);
+    expect(rec2f.run.result.items.every((i) => i.outcome === 'failed' && i.errorCode === 'ERR::SCRAPE::CONFIG_ERROR')).toBe(true);
+    expect(rec2f.run.mock.creditsUsed).toBe(0);
   });
 
   it('20 concurrent workers on a 5-concurrency plan make things worse: 429s and failures, no speed', async () => {

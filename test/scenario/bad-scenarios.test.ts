@@ -57,12 +57,13 @@ describe('bad scenarios', () => {
     expect(errorOf(json)).toContain('policies[0].workerz is not a known field');
   });
 
-  it('a timeout Scrapfly rejects with retry=false is caught at load', () => {
+  it('a timeout Scrapfly rejects with retry=false loads with a note that says the API answers 400 (a policy as literal code may have it)', () => {
     const json = valid() as Record<string, unknown>;
     (json['policies'] as Array<Record<string, unknown>>)[0] = { name: 'p', workers: 1, tiers: [{ base: 'plain', retry: false, timeoutMs: 10_000 }] };
-    expect(errorOf(json)).toBe(
-      'Failed to load scenario x.json: policies[0].tiers[0].timeoutMs is rejected by Scrapfly: timeout must be between 15000 and 30000 ms for asp=false, render_js=false with retry=false, got 10000',
-    );
+    const scenario = parseScenario({ json, source: 'x.json' });
+    expect(scenario.notes.map((n) => n.message)).toEqual([
+      'policy p: tier plain: Scrapfly refuses this timeout (timeout must be between 15000 and 30000 ms for asp=false, render_js=false with retry=false, got 10000): every request of the tier is answered 400 ERR::SCRAPE::CONFIG_ERROR',
+    ]);
   });
 
   it('an unknown policy name in extends is named', () => {
