@@ -60,6 +60,11 @@ export function describeTimeScaleRisk(options: { world: WorldSpec; timeScale: nu
   return (
     `warning: at time scale ${timeScale}, requests that hang ${formatDurationMs(shortest)} or more answer after ${formatDurationMs(shortest / timeScale)} of wall time, ` +
     `before a client's own ${formatDurationMs(readMs)} read timeout (the Python SDK's) can fire: such a client sees a 504 where the world says it times out. ` +
-    `Divide the client's timeouts and backoff by ${timeScale} (web_scraping_api_read_timeout=${Math.max(1, Math.round(readMs / 1000 / timeScale))}), or keep --time-scale at most ${keepUpTo}.`
+    `Divide the client's timeouts and backoff by ${timeScale} (web_scraping_api_read_timeout=${formatSeconds(readMs / 1000 / timeScale)}), or keep --time-scale at most ${keepUpTo}.`
   );
+}
+
+/** Seconds as a Python literal: whole above 10, else with up to two decimals. */
+function formatSeconds(seconds: number): string {
+  return seconds >= 10 ? String(Math.round(seconds)) : String(Math.round(seconds * 100) / 100);
 }
