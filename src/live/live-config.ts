@@ -17,7 +17,7 @@ import type { Policy } from '../engine/policy.js';
 import { ScenarioError } from '../errors.js';
 import type { SelectorOverride, SelectorOverrides } from '../extract/selector-overrides.js';
 import { FieldReader, join } from '../scenario/field-reader.js';
-import { parsePolicy } from '../scenario/parse-policy.js';
+import { findRefusedTimeouts, parsePolicy } from '../scenario/parse-policy.js';
 import { createDefaultLivePolicy } from './default-live-policy.js';
 import { LiveInputError } from './live-errors.js';
 
@@ -66,6 +66,9 @@ export function parseLiveConfig(options: { json: unknown; source: string }): Liv
     if (obj['policy'] !== undefined) {
       const raw = reader.object(obj['policy'], 'policy');
       policy = parsePolicy(reader, { name: 'live', ...raw }, 'policy');
+      // A real batch must not send what the API refuses: every request of the tier would fail.
+      const refused = findRefusedTimeouts(policy)[0];
+      if (refused) reader.fail(`policy.tiers[${refused.index}].timeoutMs`, `is rejected by Scrapfly: ${refused.message}`);
     }
     const selectors: SelectorOverrides = {};
     if (obj['extract'] !== undefined) {

@@ -47,13 +47,22 @@ export function parsePolicies(reader: FieldReader, value: unknown, path: string,
     }
     // A timeout the API refuses is a policy as real code may have it (an SDK whose timeout is in
     // milliseconds called with seconds): loaded, with a note, and the mock answers it with a 400.
-    for (const tier of policy.tiers) {
-      if (tier.via === 'direct') continue;
-      const budget = resolveServerBudget({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
-      if (!budget.ok) notes.push({ policy: policy.name, message: `policy ${policy.name}: tier ${tier.name}: Scrapfly refuses this timeout (${budget.message}): every request of the tier is answered 400 ERR::SCRAPE::CONFIG_ERROR` });
+    for (const { tier, message } of findRefusedTimeouts(policy)) {
+      notes.push({ policy: policy.name, message: `policy ${policy.name}: tier ${tier.name}: Scrapfly refuses this timeout (${message}): every request of the tier is answered 400 ERR::SCRAPE::CONFIG_ERROR` });
     }
     return policy;
   });
+}
+
+/** The tiers of `policy` whose `timeout` the API refuses (out of range with `retry=false`), with why. */
+export function findRefusedTimeouts(policy: Pick<Policy, 'tiers'>): Array<{ index: number; tier: TierSpec; message: string }> {
+  const out: Array<{ index: number; tier: TierSpec; message: string }> = [];
+  policy.tiers.forEach((tier, index) => {
+    if (tier.via === 'direct') return;
+    const budget = resolveServerBudget({ retry: tier.retry, timeoutMs: tier.timeoutMs, renderJs: tier.renderJs, asp: tier.asp });
+    if (!budget.ok) out.push({ index, tier, message: budget.message });
+  });
+  return out;
 }
 
 function deepMerge(base: JsonObject, over: JsonObject): JsonObject {

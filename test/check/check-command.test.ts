@@ -110,12 +110,12 @@ describe('check', () => {
 
   it('the built CLI checks the incident scenario on worker threads, and its budgets hold', () => {
     const threaded = spawnSync(process.execPath, [bin, 'check', 'scenarios/incident-2025-08-06.json', '--no-report', '--json', '--threads', '2'], { cwd: root, encoding: 'utf8' });
-    expect(threaded.stderr).toContain('check: 350/350 runs (100%)');
+    expect(threaded.stderr).toContain('check: 550/550 runs (100%)');
     expect(threaded.status).toBe(0);
     const json = JSON.parse(threaded.stdout);
-    expect(json).toMatchObject({ ok: true, verdicts: 7, failed: 0, runs: 350 });
+    expect(json).toMatchObject({ ok: true, verdicts: 11, failed: 0, runs: 550 });
     const verdicts = json.scenarios[0].verdicts as Array<{ policy: string; expect: string; ok: boolean }>;
     expect(verdicts.filter((v) => v.expect === 'pass').map((v) => v.policy)).toEqual(['fixed']);
-    expect(verdicts.filter((v) => v.expect === 'exceed').map((v) => v.policy).sort()).toEqual(['baseline', 'rec1-timeout-60s', 'rec2-tier-timeouts', 'rec3+4-20-workers', 'rec3-20-workers', 'rec4-thread-90s-abandon']);
+    expect(verdicts.filter((v) => v.expect === 'exceed').map((v) => v.policy).sort()).toEqual(['baseline', 'rec1-as-written', 'rec1-read-timeout-60s', 'rec1-timeout-60s', 'rec2-as-written', 'rec2-as-written-retry-false', 'rec2-tier-timeouts', 'rec3+4-20-workers', 'rec3-20-workers', 'rec4-thread-90s-abandon']);
   });
 });

@@ -32,13 +32,13 @@ describe('simulate', () => {
     expect(result.stdout).toContain('Policy fixed');
     expect(result.stdout).not.toContain('Policy rec1');
     expect(result.stdout).toMatch(/worker 1 {2}\|#+/);
-    expect(result.stdout).toMatch(/baseline\s+53m08s/);
+    expect(result.stdout).toMatch(/baseline\s+53m09s/);
   });
 
   it('rejects bad flag values with one line', async () => {
     const result = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--seed', '-1']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: --seed must be a non-negative integer, got -1\n');
+    expect(result.stderr).toBe('error: --seed must be a whole number from 0 to 9007199254740991 (as a scenario\'s seed), got "-1"\n');
     const dir = await runCliCaptured(['simulate', 'scenarios/incident-2025-08-06.json', '--report-dir', ' ']);
     expect(dir.code).toBe(2);
     expect(dir.stderr).toBe('error: --report-dir must be a folder path, got " "\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPerfettoTrace, renderPerfettoTrace, type TraceEvent } from '../../src/report/render-perfetto-trace.js';
+import { buildPerfettoTrace, COUNTER_NAMES, renderPerfettoTrace, type TraceEvent } from '../../src/report/render-perfetto-trace.js';
 import { checkTraceEvents } from './support/check-trace-events.js';
 import { loadRepoScenario, loadSmallRun, simulateReportRuns } from './support/small-run.js';
 
@@ -46,7 +46,12 @@ describe('Perfetto trace', () => {
     expect(first.bind_id).toBeDefined();
     expect(last.bind_id).toBe(first.bind_id);
     expect([first.flow_out, first.flow_in, last.flow_in, last.flow_out]).toEqual([true, undefined, true, undefined]);
-    expect(trace.traceEvents.some((e) => e.ph === 'i' && e.cat === 'escalation' && e.pid === 1 && e.tid === first.tid)).toBe(true);
+    // The escalation is a 1 µs slice between the two attempts, inside the item (DevTools draws no `i` instants).
+    const escalation = trace.traceEvents.find((e) => e.ph === 'X' && e.cat === 'escalation' && e.pid === 1 && e.tid === first.tid)!;
+    expect(escalation.dur).toBe(1);
+    expect(escalation.ts).toBeGreaterThanOrEqual(first.ts + first.dur!);
+    expect(escalation.ts + escalation.dur!).toBeLessThanOrEqual(last.ts);
+    expect(trace.traceEvents.some((e) => e.ph === 'i' || e.ph === 'I')).toBe(false);
   });
 
   it('counts requests in flight, zombies, queue depth and Scrapfly concurrency', async () => {
@@ -54,12 +59,14 @@ describe('Perfetto trace', () => {
     const trace = buildPerfettoTrace({ runs });
     runs.forEach((run, index) => {
       const counters = trace.traceEvents.filter((e) => e.ph === 'C' && e.pid === index + 1);
-      const values = (name: string, key: string) => counters.filter((c) => c.name === name && key in (c.args ?? {})).map((c) => (c.args as Record<string, number>)[key] as number);
-      expect(Math.max(...values('scrapfly', 'concurrency'))).toBe(run.metrics.scrapfly.peakConcurrency);
-      expect(Math.max(...values('requests', 'in flight'))).toBeLessThanOrEqual(run.metrics.workers);
-      expect(Math.max(...values('requests', 'zombies'))).toBe(run.metrics.zombies.peakSlots);
+      // One name per series, each event `{value}`: Catapult takes a counter's series from its first event.
+      expect(counters.every((c) => Object.keys(c.args ?? {}).join() === 'value')).toBe(true);
+      const values = (name: string) => counters.filter((c) => c.name === name).map((c) => (c.args as { value: number }).value);
+      expect(Math.max(...values(COUNTER_NAMES.scrapflyConcurrency))).toBe(run.metrics.scrapfly.peakConcurrency);
+      expect(Math.max(...values(COUNTER_NAMES.inFlight))).toBeLessThanOrEqual(run.metrics.workers);
+      expect(Math.max(...values(COUNTER_NAMES.zombies))).toBe(run.metrics.zombies.peakSlots);
       // The queue only drains: items - (items started at once) at the start, 0 at the end.
-      const queue = values('queue', 'depth');
+      const queue = values(COUNTER_NAMES.queueDepth);
       const startedAtOnce = run.metrics.execution === 'blocking' ? 1 : Math.min(run.metrics.workers, run.metrics.items);
       expect(queue[0]).toBe(run.metrics.items - startedAtOnce);
       expect(queue.every((v, i) => i === 0 || v < (queue[i - 1] as number))).toBe(true);
