@@ -37,9 +37,15 @@ export function formatRunLogHeader(header: RunLogHeader): string {
 
 /** A whole run log as text. */
 export function formatRunLog(header: RunLogHeader, events: readonly BatchEvent[]): string {
-  let out = `${formatRunLogHeader(header)}\n`;
-  for (const event of events) out += `${JSON.stringify(event)}\n`;
+  let out = '';
+  for (const line of formatRunLogLines(header, events)) out += line;
   return out;
+}
+
+/** A run log line by line (each with its newline), for writing it without building one string. */
+export function* formatRunLogLines(header: RunLogHeader, events: readonly BatchEvent[]): Generator<string> {
+  yield `${formatRunLogHeader(header)}\n`;
+  for (const event of events) yield `${JSON.stringify(event)}\n`;
 }
 
 /** A sink that hands each event to `writeLine` as one JSON line (with its newline) as it happens. */

@@ -8,14 +8,14 @@
  * - `events.jsonl`: the run logs of every policy, one after the other, each starting with its
  *   `run.meta` header.
  * Callers add files through `extraFiles` (written last, so they may replace one of the above).
- * Every file is rendered before the first is written, then each is written to a temporary name
- * and renamed, so a failure leaves no half-written report. The contents depend only on the runs:
+ * Every file is written to a temporary name (the large ones piece by piece, never as one string)
+ * and all are renamed once every one is written, so a failure leaves no half-written report. The contents depend only on the runs:
  * the same scenario and seed give byte-identical files. Synchronous; returns the paths written.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatRunLog } from '../events/run-log.js';
-import { renderReportFiles } from '../report/render-report-files.js';
+import { formatRunLogLines } from '../events/run-log.js';
+import { renderReportFiles, type FileContent } from '../report/render-report-files.js';
 import type { ReportRun } from '../report/report-run.js';
 
 /** One policy's run: its run log header, its events and its metrics. */
@@ -25,6 +25,36 @@ export interface WrittenReport {
   dir: string;
   /** Path of every file written, by file name. */
   files: Record<string, string>;
+}
+
+/** The run logs of every policy, one after the other, line by line. */
+function* runLogsOf(runs: readonly RunReportInput[]): Generator<string> {
+  for (const run of runs) yield* formatRunLogLines(run.header, run.events);
+}
+
+/** Bytes gathered before each write of a streamed file. */
+const WRITE_CHUNK_CHARS = 1 << 20;
+
+/** Writes `content` to `path`: at once, or piece by piece in chunks of about a megabyte. */
+function writeContent(path: string, content: FileContent): void {
+  const fd = openSync(path, 'w');
+  try {
+    if (typeof content === 'string') {
+      writeSync(fd, content);
+      return;
+    }
+    let buffer = '';
+    for (const piece of content()) {
+      buffer += piece;
+      if (buffer.length >= WRITE_CHUNK_CHARS) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer.length > 0) writeSync(fd, buffer);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A folder-safe form of a scenario name or run id. */
@@ -56,9 +86,9 @@ export function writeRunReport(options: {
    */
   ifExists?: 'overwrite' | 'suffix';
 }): WrittenReport {
-  const rendered: Record<string, string> = {
+  const rendered: Record<string, FileContent> = {
     ...renderReportFiles({ runs: options.runs, budgetMs: options.budgetMs ?? null, description: options.description ?? null }),
-    'events.jsonl': options.runs.map((r) => formatRunLog(r.header, r.events)).join(''),
+    'events.jsonl': () => runLogsOf(options.runs),
     ...options.extraFiles,
   };
   const parent = join(options.rootDir, toFolderName(options.scenario));
@@ -67,11 +97,20 @@ export function writeRunReport(options: {
   if (options.ifExists === 'suffix') for (let k = 2; existsSync(dir); k++) dir = join(parent, `${base}-${k}`);
   mkdirSync(dir, { recursive: true });
   const files: Record<string, string> = {};
-  for (const [name, content] of Object.entries(rendered)) {
+  const partials: string[] = [];
+  try {
+    for (const [name, content] of Object.entries(rendered)) {
+      const partial = join(dir, `${name}.partial`);
+      partials.push(partial);
+      writeContent(partial, content);
+    }
+  } catch (error) {
+    for (const partial of partials) rmSync(partial, { force: true });
+    throw error;
+  }
+  for (const name of Object.keys(rendered)) {
     const path = join(dir, name);
-    const partial = `${path}.partial`;
-    writeFileSync(partial, content);
-    renameSync(partial, path);
+    renameSync(`${path}.partial`, path);
     files[name] = path;
   }
   return { dir, files };

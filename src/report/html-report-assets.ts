@@ -3,6 +3,7 @@
  * zoom). Plain strings, so that the page stays one self-contained file.
  */
 import { TICK_STEPS_MS } from './time-axis.js';
+import { DENSE_STATES } from './dense-lane.js';
 
 /** The legend above the timeline: one swatch per kind of mark, drawn with the timeline's own classes. */
 export const PAGE_LEGEND = `<ul class="legend">
@@ -58,19 +59,51 @@ svg.timeline{cursor:crosshair;user-select:none}.zoom-sel{fill:#3b6fb6;fill-opaci
  * Tooltips: moves each mark's <title> into a data attribute and shows it at once in a styled box.
  * Zoom: a drag across the plot shows that stretch of time in every policy; marks are moved (bars
  * resized, glyphs shifted, areas scaled) and the axis is redrawn with the steps of time-axis.ts.
+ * Dense lanes (see dense-lane.ts): the request under the pointer is looked up in the lane's arrays
+ * (`#dense-data`), and once a zoom shows at most DETAIL_LIMIT of a lane's requests they are drawn
+ * one by one instead of per pixel column.
  */
 const SCRIPT = `
 (function () {
   var tip = document.getElementById('tip');
   var dragFrom = null;
+  var denseNode = document.getElementById('dense-data');
+  var dense = denseNode ? JSON.parse(denseNode.textContent) : null;
+  var STATES = __DENSE_STATES__;
+  var DETAIL_LIMIT = 3000;
+  var view = null;
+  function clock(ms) { return new Date(ms).toISOString().slice(11, 19); }
+  function span(ms) { return ms < 1000 ? ms + 'ms' : ms < 60000 ? (ms / 1000).toFixed(1) + 's' : Math.floor(ms / 60000) + 'm' + String(Math.round((ms % 60000) / 1000)).padStart(2, '0') + 's'; }
+  /** The last request of a lane starting at or before t (ms after the origin), or -1. */
+  function lastStartingBy(lane, t) {
+    var lo = 0, hi = lane.s.length - 1, found = -1;
+    while (lo <= hi) { var mid = (lo + hi) >> 1; if (lane.s[mid] <= t) { found = mid; lo = mid + 1; } else hi = mid - 1; }
+    return found;
+  }
+  function denseTip(e) {
+    if (!dense || !view) return null;
+    var g = e.target && e.target.closest ? e.target.closest('[data-dense]') : null;
+    if (!g) return null;
+    var lane = dense.lanes[g.getAttribute('data-dense')];
+    var names = dense.names[g.getAttribute('data-policy-index')] || [];
+    var px = plotX(e);
+    var msPerPx = (view[1] - view[0]) / pw;
+    var t = view[0] + (px - x0) * msPerPx - dense.originMs;
+    var j = lastStartingBy(lane, t + 2 * msPerPx);
+    if (j < 0 || lane.e[j] < t - 2 * msPerPx) return 'no request here (zoom in for each request)';
+    var item = lane.i[j];
+    return (names[item] || 'item ' + item) + ' (item ' + item + ')\\n' + 'tier ' + lane.t[j] + ' · ' + STATES[lane.k[j]] + '\\n' +
+      clock(dense.originMs + lane.s[j]) + ' → ' + clock(dense.originMs + lane.e[j]) + ' · ' + span(lane.e[j] - lane.s[j]);
+  }
   document.querySelectorAll('svg.timeline title').forEach(function (t) {
     t.parentNode.setAttribute('data-tip', t.textContent);
     t.parentNode.removeChild(t);
   });
   document.addEventListener('mousemove', function (e) {
     var el = e.target && e.target.closest ? e.target.closest('[data-tip]') : null;
-    if (!el || dragFrom !== null) { tip.hidden = true; return; }
-    tip.textContent = el.getAttribute('data-tip');
+    var text = el ? el.getAttribute('data-tip') : denseTip(e);
+    if (!text || dragFrom !== null) { tip.hidden = true; return; }
+    tip.textContent = text;
     tip.hidden = false;
     var x = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8);
     var y = e.clientY + 16 + tip.offsetHeight > window.innerHeight ? e.clientY - tip.offsetHeight - 10 : e.clientY + 16;
@@ -87,7 +120,34 @@ const SCRIPT = `
   var axisH = Number(svg.getAttribute('data-axis-height')), height = svg.viewBox.baseVal.height;
   var axis = svg.querySelector('g.axis');
   var reset = document.getElementById('zoom-reset');
-  var view = [T0, T1];
+  view = [T0, T1];
+  var denseLanes = [];
+  svg.querySelectorAll('g[data-dense]').forEach(function (g) {
+    var bg = g.querySelector('rect.lane-bg');
+    denseLanes.push({ g: g, lane: dense.lanes[g.getAttribute('data-dense')], agg: g.querySelector('g.marks'), detail: g.querySelector('g.detail'), y: Number(bg.getAttribute('y')) + 2, h: Number(bg.getAttribute('height')) - 4 });
+  });
+  /** Draws each request of a dense lane when few enough are in view, else its columns. */
+  function drawDense() {
+    var spanMs = view[1] - view[0];
+    denseLanes.forEach(function (d) {
+      while (d.detail.firstChild) d.detail.removeChild(d.detail.firstChild);
+      var from = Math.max(0, lastStartingBy(d.lane, view[0] - dense.originMs));
+      var to = lastStartingBy(d.lane, view[1] - dense.originMs);
+      var zoomed = view[0] !== T0 || view[1] !== T1;
+      if (!zoomed || to - from + 1 > DETAIL_LIMIT) { if (d.agg) d.agg.style.display = ''; return; }
+      if (d.agg) d.agg.style.display = 'none';
+      for (var j = from; j <= to; j++) {
+        var s = dense.originMs + d.lane.s[j], en = dense.originMs + d.lane.e[j];
+        if (en < view[0]) continue;
+        var r = document.createElementNS(NS, 'rect');
+        r.setAttribute('class', 'a-' + STATES[d.lane.k[j]]);
+        r.setAttribute('x', (x0 + ((s - view[0]) / spanMs) * pw).toFixed(1));
+        r.setAttribute('width', Math.max(1.2, ((en - s) / spanMs) * pw).toFixed(1));
+        r.setAttribute('y', d.y); r.setAttribute('height', d.h);
+        d.detail.appendChild(r);
+      }
+    });
+  }
   var marks = [];
   svg.querySelectorAll('g.marks > *').forEach(function (el) {
     if (el.tagName === 'rect') {
@@ -140,6 +200,7 @@ const SCRIPT = `
       }
     });
     drawAxis();
+    drawDense();
     reset.hidden = view[0] === T0 && view[1] === T1;
   }
   function zoomOut() { view = [T0, T1]; apply(); }
@@ -183,4 +244,4 @@ const SCRIPT = `
 `;
 
 /** The page's script, with the axis steps of time-axis.ts filled in. */
-export const PAGE_SCRIPT = SCRIPT.replace('__TICK_STEPS__', JSON.stringify(TICK_STEPS_MS));
+export const PAGE_SCRIPT = SCRIPT.replace('__TICK_STEPS__', JSON.stringify(TICK_STEPS_MS)).replace('__DENSE_STATES__', JSON.stringify(DENSE_STATES));

@@ -10,7 +10,7 @@ import { escapeHtml } from './escape-html.js';
 import { PAGE_CSS, PAGE_LEGEND, PAGE_SCRIPT } from './html-report-assets.js';
 import { formatClockDateTime, formatClockTime } from './format-clock-time.js';
 import { formatMinutes } from './render-run-summary.js';
-import { renderSvgTimeline } from './render-svg-timeline.js';
+import { renderSvgTimelineParts } from './render-svg-timeline.js';
 import type { ReportContext, ReportRun } from './report-run.js';
 
 /** Long lists in the per-policy details stop after this many rows. */
@@ -33,6 +33,7 @@ export function renderHtmlReport(options: { runs: readonly ReportRun[] } & Repor
         budgetMs !== null ? `budget ${formatDurationMs(budgetMs)}` : null,
       ].filter((f): f is string => f !== null)
     : [];
+  const timeline = renderSvgTimelineParts({ runs });
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -53,7 +54,7 @@ ${options.description ? `<p class="description">${escapeHtml(options.description
 <figure class="timeline-figure">
 ${PAGE_LEGEND}
 <div class="scroll">
-${renderSvgTimeline({ runs })}
+${timeline.svg}
 </div>
 </figure>
 </section>
@@ -66,7 +67,7 @@ ${renderSvgTimeline({ runs })}
 ${runs.map((r) => renderPolicyDetails(r)).join('\n')}
 </section>
 <div id="tip" role="tooltip" hidden></div>
-<script>${PAGE_SCRIPT}</script>
+${timeline.dense ? `<script type="application/json" id="dense-data">${JSON.stringify(timeline.dense).replace(/</g, '\\u003c')}</script>\n` : ''}<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -28,7 +28,7 @@ import { findTimeSpan, type ReportRun } from './report-run.js';
 /** One trace event. Fields follow the trace event format; `ts` and `dur` are microseconds. */
 export interface TraceEvent {
   name: string;
-  ph: 'X' | 'i' | 'C' | 'M';
+  ph: 'X' | 'C' | 'M';
   ts: number;
   pid: number;
   tid: number;
@@ -198,10 +198,19 @@ class TrackLayout {
 
 /** The trace as JSON text: one event per line, so that it diffs and greps well. */
 export function renderPerfettoTrace(options: { runs: readonly ReportRun[] }): string {
+  let out = '';
+  for (const chunk of renderPerfettoTraceChunks(options)) out += chunk;
+  return out;
+}
+
+/** The same text in pieces (one event per piece), for writing it without building one string. */
+export function* renderPerfettoTraceChunks(options: { runs: readonly ReportRun[] }): Generator<string> {
   const trace = buildPerfettoTrace(options);
-  const lines = trace.traceEvents.map((e) => JSON.stringify(e));
   // `{"traceEvents":[` first: the form every importer recognises from the first bytes.
-  return `{"traceEvents":[\n${lines.join(',\n')}\n],\n"displayTimeUnit":"ms",\n"metadata":${JSON.stringify(trace.metadata)}}\n`;
+  yield '{"traceEvents":[\n';
+  const events = trace.traceEvents;
+  for (let i = 0; i < events.length; i++) yield `${i > 0 ? ',\n' : ''}${JSON.stringify(events[i])}`;
+  yield `\n],\n"displayTimeUnit":"ms",\n"metadata":${JSON.stringify(trace.metadata)}}\n`;
 }
 
 interface Child {

@@ -14,6 +14,7 @@ import { formatClockTime } from './format-clock-time.js';
 import { layoutZombieLanes, type ZombiePiece } from './layout-zombie-lanes.js';
 import { findTimeSpan, type ReportRun } from './report-run.js';
 import { computeTimeTicks } from './time-axis.js';
+import { aggregateLane, DENSE_MARKS, DENSE_STATES, denseLaneData, type DenseLaneData } from './dense-lane.js';
 
 const WIDTH = 1200;
 const LABEL = 118;
@@ -31,17 +32,33 @@ const MAX_WORKER_LANES = 200;
 /** How an attempt is drawn; the CSS of the page colours each class. */
 export type AttemptState = 'ok' | 'error' | 'timeout' | 'stall' | 'throttled' | 'cut';
 
+/** What the page's script needs to show dense lanes: their requests, and the item names of each policy. */
+export interface DenseTimelineData {
+  /** The time the lanes' offsets count from, ms since the epoch. */
+  originMs: number;
+  /** By lane id (`<policy index>:<worker>`). */
+  lanes: Record<string, DenseLaneData>;
+  /** Item names by policy index. */
+  names: Record<string, string[]>;
+}
+
 /** Renders the SVG element (no XML prolog) for `runs`. */
 export function renderSvgTimeline(options: { runs: readonly ReportRun[] }): string {
+  return renderSvgTimelineParts(options).svg;
+}
+
+/** The SVG element and, when a policy's lanes are dense, the data its script needs (else null). */
+export function renderSvgTimelineParts(options: { runs: readonly ReportRun[] }): { svg: string; dense: DenseTimelineData | null } {
   const span = findTimeSpan(options.runs);
   const x = (atMs: number) => LABEL + ((atMs - span.startMs) / (span.endMs - span.startMs)) * PLOT;
   const body: string[] = [];
+  const dense: DenseTimelineData = { originMs: span.startMs, lanes: {}, names: {} };
   let y = AXIS;
-  for (const run of options.runs) {
-    const block = renderPolicyBlock({ run, x, top: y });
+  options.runs.forEach((run, blockIndex) => {
+    const block = renderPolicyBlock({ run, x, top: y, blockIndex, dense });
     body.push(block.svg);
     y += block.height + BLOCK_GAP;
-  }
+  });
   const height = y - BLOCK_GAP + AXIS;
   const ticks = computeTimeTicks({ startMs: span.startMs, endMs: span.endMs, maxTicks: 12 });
   const grid = ticks.map((t) => `<line class="grid" x1="${n(x(t.atMs))}" y1="${AXIS - 4}" x2="${n(x(t.atMs))}" y2="${height - AXIS + 4}"/>`);
@@ -49,26 +66,29 @@ export function renderSvgTimeline(options: { runs: readonly ReportRun[] }): stri
     `<text class="tick" x="${n(x(t.atMs))}" y="${AXIS - 8}" text-anchor="middle">${t.label}</text>`,
     `<text class="tick" x="${n(x(t.atMs))}" y="${height - 6}" text-anchor="middle">${t.label}</text>`,
   ]);
-  return [
+  const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="Timeline of ${options.runs.length} policies, one lane per worker" data-start-ms="${span.startMs}" data-end-ms="${span.endMs}" data-plot-x="${LABEL}" data-plot-width="${PLOT}" data-axis-height="${AXIS}">`,
     `<defs><clipPath id="plot-clip"><rect x="${LABEL}" y="0" width="${PLOT}" height="${height}"/></clipPath></defs>`,
     `<g class="axis">${grid.join('')}${labels.join('')}</g>`,
     ...body,
     `</svg>`,
   ].join('\n');
+  return { svg, dense: Object.keys(dense.lanes).length > 0 ? dense : null };
 }
 
-function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => number; top: number }): { svg: string; height: number } {
+function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => number; top: number; blockIndex: number; dense: DenseTimelineData }): { svg: string; height: number } {
   const { run, x } = options;
   const m = run.metrics;
   const policy = escapeHtml(m.policy);
   const records = buildRunRecords(run.events, { items: run.header.items });
   const thresholdMs = m.stalls.thresholdMs;
+  const isDense = records.attempts.length + records.items.length > DENSE_MARKS;
   const out: string[] = [`<g class="policy" data-policy="${policy}">`];
   let y = options.top;
   out.push(
-    `<text class="policy-title" x="4" y="${y + 16}"><tspan class="policy-name">${policy}</tspan>  makespan ${formatDurationMs(m.makespanMs)} · lower bound ${formatDurationMs(m.lowerBoundMs)} (ratio ${m.makespanRatio.toFixed(2)}) · ${m.workers} workers, ${m.execution} · ${m.counts.priced}/${m.items} priced</text>`,
+    `<text class="policy-title" x="4" y="${y + 16}"><tspan class="policy-name">${policy}</tspan>  makespan ${formatDurationMs(m.makespanMs)} · lower bound ${formatDurationMs(m.lowerBoundMs)} (ratio ${m.makespanRatio.toFixed(2)}) · ${m.workers} workers, ${m.execution} · ${m.counts.priced}/${m.items} priced${isDense ? ` · ${records.attempts.length} requests drawn per pixel column: zoom in to see each` : ''}</text>`,
   );
+  if (isDense) options.dense.names[options.blockIndex] = run.header.items.map((i) => i.name);
   y += TITLE;
   const lanesTop = y;
   const byWorker = new Map<number, { items: ItemRecord[]; attempts: AttemptRecord[] }>();
@@ -84,6 +104,21 @@ function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => numbe
   );
   for (let w = 1; w <= shown; w++) {
     const lane = byWorker.get(w) as { items: ItemRecord[]; attempts: AttemptRecord[] };
+    if (isDense) {
+      const laneId = `${options.blockIndex}:${w}`;
+      const requests = lane.attempts.map((a) => ({ startMs: a.startMs, endMs: a.clientEndMs ?? a.endMs ?? records.endMs, state: classifyAttempt(a, thresholdMs), record: a }));
+      const columns = aggregateLane({ items: lane.items, attempts: requests, columns: Math.ceil(PLOT), column: (atMs) => x(atMs) - LABEL, runEndMs: records.endMs });
+      const parts = [
+        ...columns.items.map(([c, count]) => `<rect class="item" x="${n(LABEL + c)}" y="${y}" width="${count}" height="${LANE}"/>`),
+        ...columns.attempts.map(([c, count, k]) => `<rect class="a-${DENSE_STATES[k] as string}" x="${n(LABEL + c)}" y="${y + 2}" width="${count}" height="${LANE - 4}"/>`),
+      ];
+      options.dense.lanes[laneId] = denseLaneData(requests, options.dense.originMs);
+      out.push(
+        `<g class="lane" data-lane="worker" data-worker="${w}" data-dense="${laneId}" data-policy-index="${options.blockIndex}"><text class="lane-label" x="${LABEL - 6}" y="${y + LANE - 3}" text-anchor="end">worker ${w}</text><rect class="lane-bg" x="${LABEL}" y="${y}" width="${PLOT}" height="${LANE}"/>${marks(parts)}<g class="detail" clip-path="url(#plot-clip)"></g></g>`,
+      );
+      y += LANE + GAP;
+      continue;
+    }
     const parts: string[] = [];
     for (const item of lane.items) parts.push(rect('item', x(item.startMs as number), y, x(item.endMs ?? records.endMs), LANE, describeItem(item)));
     for (const b of backoffs.get(w) ?? []) parts.push(rect('backoff', x(b.startMs), y + LANE / 2 - 1.5, x(b.endMs), 3, `backoff ${formatDurationMs(b.endMs - b.startMs)} (${b.layer} retry) after ${b.errorClass}`));
@@ -258,8 +293,33 @@ function rect(cls: string, x1: number, y: number, x2: number, h: number, title: 
   return `<rect class="${cls}" x="${n(x1)}" y="${n(y)}" width="${n(w)}" height="${n(h)}"${trueWidth}><title>${escapeHtml(title)}</title></rect>`;
 }
 
+/**
+ * A series with at most one point per pixel column: each column keeps its highest value, so peaks
+ * stay visible (a chart of 200,000 steps is drawn at the resolution it is seen at).
+ */
+function perColumn(series: readonly SeriesPoint[], x: (atMs: number) => number): SeriesPoint[] {
+  if (series.length <= 4 * PLOT) return series as SeriesPoint[];
+  const out: SeriesPoint[] = [];
+  let column = -Infinity;
+  let carried = 0;
+  for (const p of series) {
+    const c = Math.floor(x(p.atMs));
+    if (c !== column) {
+      out.push({ atMs: p.atMs, value: Math.max(carried, p.value) });
+      column = c;
+    } else {
+      const last = out[out.length - 1] as SeriesPoint;
+      last.value = Math.max(last.value, p.value);
+    }
+    // The value the next column starts from: the last one of this column.
+    carried = p.value;
+  }
+  return out;
+}
+
 /** A closed step-area path of `series` with baseline `baseY` and `scale` px per unit. */
-function stepArea(series: readonly SeriesPoint[], x: (atMs: number) => number, baseY: number, scale: number, endMs: number): string {
+function stepArea(all: readonly SeriesPoint[], x: (atMs: number) => number, baseY: number, scale: number, endMs: number): string {
+  const series = perColumn(all, x);
   if (series.length === 0) return '';
   const first = series[0] as SeriesPoint;
   let d = `M${n(x(first.atMs))} ${n(baseY)}`;

@@ -3,7 +3,7 @@
  * these tests are skipped with the reason printed, except when CI is set: there they are required
  * and fail with the message of launchChromium.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,10 @@ import { launchChromium, resolveChromiumPath } from '../../src/node/launch-chrom
 import { writeRunReport } from '../../src/node/write-run-report.js';
 import type { ReportRun } from '../../src/report/report-run.js';
 import { loadSmallRun } from './support/small-run.js';
+import { buildSimulationReportRuns } from '../../src/report/build-simulation-report-runs.js';
+import { computeMetrics } from '../../src/report/compute-metrics.js';
+import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { createSyntheticScenario } from '../../src/scenario/synthetic-scenario.js';
 
 /** Runs in the page: decodes a PNG and counts its colours and its share of non-white pixels. */
 const PIXEL_STATS = `async (base64) => {
@@ -147,4 +151,44 @@ describe.skipIf(missing)('HTML report in headless Chromium', () => {
     expect(stats.colours).toBeGreaterThan(8);
     expect(stats.inked).toBeGreaterThan(0.1);
   });
+});
+
+describe.skipIf(missing)('HTML report of a large run in headless Chromium', () => {
+  it('draws dense lanes per pixel column, shows the request under the pointer and each request once zoomed in', async () => {
+    ready();
+    // 25,000 items on 10 workers: past DENSE_MARKS, so the lanes are dense.
+    const scenario = createSyntheticScenario({ items: 25_000, workers: 10 });
+    const policy = scenario.policies[0]!;
+    const run = await simulatePolicy({ scenario, policy });
+    const large = buildSimulationReportRuns({ scenario, runs: [{ run, metrics: computeMetrics(run.events, { policy, items: scenario.items }) }] });
+    const report = writeRunReport({ rootDir: dir, scenario: scenario.name, runId: 'large', runs: large });
+    const bytes = statSync(report.files['index.html'] as string).size;
+    const large2 = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const errors: string[] = [];
+    large2.on('pageerror', (error) => errors.push(error.message));
+    await large2.goto(pathToFileURL(report.files['index.html'] as string).href, { waitUntil: 'load' });
+    // Far fewer marks than requests: at most a few per pixel column and lane.
+    const rects = await large2.locator('g[data-dense] g.marks rect').count();
+    expect(rects).toBeGreaterThan(10);
+    expect(rects).toBeLessThan(10 * 2 * 1100);
+    expect(bytes).toBeLessThan(3_000_000);
+    const lane = large2.locator('g[data-dense]').first();
+    const box = (await lane.boundingBox())!;
+    await large2.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await large2.mouse.move(box.x + box.width * 0.51, box.y + box.height / 2);
+    const tip = await large2.evaluate("(() => { const t = document.getElementById('tip'); return t.hidden ? null : t.textContent; })()");
+    expect(tip).toMatch(/^.+ \(item \d+\)\ntier \d · (ok|error|timeout|throttled|stall|cut)\n\d\d:\d\d:\d\d → \d\d:\d\d:\d\d · /);
+    // A drag over 1% of the plot: each request of that stretch is drawn.
+    await large2.mouse.move(box.x + box.width * 0.5, box.y + 4);
+    await large2.mouse.down();
+    await large2.mouse.move(box.x + box.width * 0.51, box.y + 4, { steps: 4 });
+    await large2.mouse.up();
+    const detail = await large2.locator('g[data-dense] g.detail rect').count();
+    expect(detail).toBeGreaterThan(10);
+    expect(await large2.locator('g[data-dense] g.marks').first().isVisible()).toBe(false);
+    await large2.dblclick('svg.timeline');
+    expect(await large2.locator('g[data-dense] g.detail rect').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await large2.close();
+  }, 60_000);
 });

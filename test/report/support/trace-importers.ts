@@ -71,7 +71,9 @@ export function readWithCatapult(tracePath: string): CatapultModel {
 
 /** Every event the DevTools trace engine kept on a thread, as [pid, tid, name, cat, ts µs, dur µs]. */
 export async function readWithTraceEngine(traceEvents: unknown[]): Promise<Array<[number, number, string, string, number, number]>> {
-  const { analyzeEvents } = (await import('@paulirish/trace_engine/analyze-trace.mjs')) as { analyzeEvents(events: unknown[]): Promise<{ parsedTrace: { data: { Renderer: { processes: Map<number, { threads: Map<number, { entries: Array<{ name: string; cat: string; ts: number; dur?: number; pid: number; tid: number }> }> }> } } } }> };
+  // A module without type declarations: imported by a name the compiler does not resolve.
+  const moduleName = '@paulirish/trace_engine/analyze-trace.mjs';
+  const { analyzeEvents } = (await import(moduleName)) as { analyzeEvents(events: unknown[]): Promise<{ parsedTrace: { data: { Renderer: { processes: Map<number, { threads: Map<number, { entries: Array<{ name: string; cat: string; ts: number; dur?: number; pid: number; tid: number }> }> }> } } } }> };
   const { parsedTrace } = await analyzeEvents(traceEvents);
   const out: Array<[number, number, string, string, number, number]> = [];
   for (const [pid, process] of parsedTrace.data.Renderer.processes) {
