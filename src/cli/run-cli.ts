@@ -3,6 +3,7 @@
  * command. Errors are one line on stderr and a non-zero exit code, never a stack trace (set
  * BATCHSCOPE_DEBUG=1 to see one).
  */
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { BatchscopeError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
@@ -18,7 +19,10 @@ import { describeReplay, readReplayOptions, runReplayCommand } from './commands/
 
 /** Runs the CLI with `args` (without the node and script paths). Resolves to the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
-  let exitCode = 0;
+  // Handlers only read and check their options and leave the work here: yargs validates unknown
+  // flags and choices after a handler has run, and nothing may be read, sent or written before
+  // every flag is known to be right.
+  let pending: (() => Promise<number>) | null = null;
   let usageError: string | null = null;
   const parser = yargs([...args])
     .scriptName('batchscope')
@@ -28,7 +32,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       'Run the policies of a scenario on the virtual clock against the mock Scrapfly API',
       (y) => describeSimulate(y),
       async (argv) => {
-        exitCode = await runSimulateCommand(readSimulateOptions(argv), io);
+        pending = prepare(() => readSimulateOptions(argv), (options) => runSimulateCommand(options, io));
       },
     )
     .command(
@@ -36,27 +40,27 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       'Serve a scenario\'s world as the mock Scrapfly API over real HTTP (until SIGINT/SIGTERM)',
       (y) => describeServeMock(y),
       async (argv) => {
-        exitCode = await runServeMockCommand(readServeMockOptions(argv), io);
+        pending = prepare(() => readServeMockOptions(argv), (options) => runServeMockCommand(options, io));
       },
     )
     .command('import <file>', 'Add machines to the store from a JSON or CSV file (matched by URL)', (y) => describeImport(y), async (argv) => {
-      exitCode = await runImportCommand(readImportOptions(argv, io), io);
+      pending = prepare(() => readImportOptions(argv, io), (options) => runImportCommand(options, io));
     })
     .command('run', 'Run a live batch: price the store\'s machines through Scrapfly with the production engine', (y) => describeRun(y), async (argv) => {
-      exitCode = await runRunCommand(readRunOptions(argv, io), io);
+      pending = prepare(() => readRunOptions(argv, io), (options) => runRunCommand(options, io));
     })
     .command('serve', 'Serve the batch-update API (POST /api/v1/batch-update, GET /api/v1/batches/:id)', (y) => describeServe(y), async (argv) => {
-      exitCode = await runServeCommand(readServeOptions(argv, io), io);
+      pending = prepare(() => readServeOptions(argv, io), (options) => runServeCommand(options, io));
     })
     .command('review', 'List price changes flagged for review; --approve or --reject them', (y) => describeReview(y), async (argv) => {
-      exitCode = await runReviewCommand(readReviewOptions(argv, io), io);
+      pending = prepare(() => readReviewOptions(argv, io), (options) => runReviewCommand(options, io));
     })
     .command(
       'check [paths..]',
       'CI budget gate: run every budgeted policy over many seeds; exit 1 when a budget is not as expected',
       (y) => describeCheck(y),
       async (argv) => {
-        exitCode = await runCheckCommand(readCheckOptions(argv), io);
+        pending = prepare(() => readCheckOptions(argv), (options) => runCheckCommand(options, io));
       },
     )
     .command(
@@ -64,7 +68,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       'Sweep workers × call timeout × semantics over many seeds; print the Pareto frontier and the cheapest policy within budget',
       (y) => describeSweep(y),
       async (argv) => {
-        exitCode = await runSweepCommand(readSweepOptions(argv), io);
+        pending = prepare(() => readSweepOptions(argv), (options) => runSweepCommand(options, io));
       },
     )
     .command(
@@ -72,7 +76,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       'Diagnose an incident log (application log in any common format, or run log; .gz too): what really happened, which execution models fit, and what other policies would have done',
       (y) => describeReplay(y),
       async (argv) => {
-        exitCode = await runReplayCommand(readReplayOptions(argv), io);
+        pending = prepare(() => readReplayOptions(argv), (options) => runReplayCommand(options, io));
       },
     )
     .demandCommand(1, 'Name a command; see --help')
@@ -81,7 +85,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .wrap(Math.min(120, io.columns ?? 100))
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version(readPackageVersion())
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
@@ -93,15 +97,44 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       helpText = output;
     });
     if (usageError !== null) {
-      io.stderr(`error: ${usageError}\n`);
+      io.stderr(`error: ${oneLine(usageError)}\n`);
       return 2;
     }
     if (helpText) io.stdout(`${helpText}\n`);
-    return exitCode;
+    const work = pending as (() => Promise<number>) | null;
+    return work === null ? 0 : await work();
   } catch (error) {
     io.stderr(`error: ${describeError(error)}\n`);
     if (io.env['BATCHSCOPE_DEBUG'] && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return error instanceof BatchscopeError && error.code === 'USAGE' ? 2 : 1;
+  }
+}
+
+/**
+ * The work of a command, once every flag is known to be right: its options are read now (a bad
+ * value throws then, but only after yargs has had its say on unknown flags and choices).
+ */
+function prepare<T>(read: () => T, run: (options: T) => Promise<number>): () => Promise<number> {
+  let options: T;
+  try {
+    options = read();
+  } catch (error) {
+    return () => Promise.reject(error);
+  }
+  return () => run(options);
+}
+
+/** yargs' messages on one line ("Invalid values:\n  Argument: …" becomes "Invalid values: Argument: …"). */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** The package's version, for `--version`. */
+function readPackageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }
 
