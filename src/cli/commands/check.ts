@@ -25,6 +25,8 @@ import { createTerminalStyles } from '../terminal-styles.js';
 export interface CheckOptions {
   paths: string[];
   seeds: number;
+  /** Pass when no scenario holds a budget (else that fails). */
+  allowEmpty: boolean;
   /** First seed, or null for each scenario's own seed. */
   firstSeed: number | null;
   /** Worker threads, or null for the CPU cores (0: in-process). */
@@ -50,6 +52,7 @@ export function describeCheck(y: Argv): Argv {
     .option('report', { type: 'boolean', default: true, describe: 'Write report folders (--no-report to skip)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the check as one JSON object instead of text' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' })
+    .option('allow-empty', { type: 'boolean', default: false, describe: 'Pass when the scenarios hold no budget at all (by default a gate with nothing to check fails)' })
     .epilog(
       `Budgets live in the scenario's "budgets": [{ "policy": "fixed", "expect": "pass", "thresholds": ["makespan p95 < 15m", "success p95 >= 98%"] }].\n` +
         `An expression reads ${BUDGET_EXPRESSION_SYNTAX}; no aggregate means every run, pN that the bound holds in N% of runs.\n` +
@@ -67,6 +70,7 @@ export function readCheckOptions(argv: Record<string, unknown>): CheckOptions {
     paths: paths.length > 0 ? paths : ['scenarios'],
     seeds: readCountOption(argv['seeds'], '--seeds', { min: 1, max: 100_000 }),
     firstSeed: typeof seed === 'number' ? seed : null,
+    allowEmpty: argv['allow-empty'] === true,
     threads: readThreadsOption(argv['threads']),
     junit: readFileOption(argv['junit'], '--junit'),
     summary: readFileOption(argv['summary'], '--summary'),
@@ -113,6 +117,11 @@ function readFileOption(value: unknown, flag: string): string | null {
 export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
   const files = listScenarioFiles({ paths: options.paths, cwd: io.cwd });
   const scenarios = files.map((file) => loadScenarioFile(file, io.cwd));
+  // A gate with nothing to check must not pass by saying nothing.
+  if (scenarios.every((s) => s.budgets.length === 0) && !options.allowEmpty) {
+    io.stderr(`error: nothing to check: ${scenarios.length === 1 ? 'the scenario holds' : `the ${scenarios.length} scenarios hold`} no budgets (add "budgets", or pass --allow-empty)\n`);
+    return 1;
+  }
   const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'check', width: io.columns ?? 80 });
   const { result, samples } = await runBudgetCheck({
     scenarios,
