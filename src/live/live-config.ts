@@ -18,6 +18,7 @@ import { ScenarioError } from '../errors.js';
 import type { SelectorOverride, SelectorOverrides } from '../extract/selector-overrides.js';
 import { FieldReader, join } from '../scenario/field-reader.js';
 import { findRefusedTimeouts, parsePolicy } from '../scenario/parse-policy.js';
+import { parseJsonc } from '../scenario/parse-jsonc.js';
 import { createDefaultLivePolicy } from './default-live-policy.js';
 import { LiveInputError } from './live-errors.js';
 
@@ -49,7 +50,7 @@ export function loadLiveConfig(options: { path: string; cwd: string }): LiveConf
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonc(text);
   } catch (error) {
     throw new LiveInputError(`Failed to load config ${shown}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, '--config');
   }

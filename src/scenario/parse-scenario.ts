@@ -2,6 +2,7 @@
  * Validates a scenario from its JSON text. Every error names the source, the field path and the
  * bad value. Pure: reading the file is the caller's business.
  */
+import { parseJsonc } from './parse-jsonc.js';
 import { ScenarioError } from '../errors.js';
 import { parseBudgetEntries } from './budget-entries.js';
 import { isDirectTier } from '../engine/policy.js';
@@ -17,7 +18,7 @@ const KEYS = ['$schema', 'name', 'description', 'startAt', 'seed', 'items', 'wor
 export function parseScenarioText(options: { text: string; source: string }): Scenario {
   let json: unknown;
   try {
-    json = JSON.parse(options.text);
+    json = parseJsonc(options.text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ScenarioError(`Failed to load scenario ${options.source}: not valid JSON (${detail})`);

@@ -107,3 +107,20 @@ describe('bad scenarios through the CLI', () => {
     expect(result.stderr).toBe('error: Failed to load scenario missing.json: cannot read the file (no such file)\n');
   });
 });
+
+describe('scenario files as people write them', () => {
+  const body = '"name": "c", "items": { "count": 2, "domains": { "a.example": 1 } }, "world": { "account": { "concurrency": 2 }, "behaviour": { "default": { "latency": { "type": "fixed", "ms": 10 } } } }, "policies": [{ "name": "p", "workers": 1 },]';
+  it('may hold comments, trailing commas and a UTF-8 byte-order mark', () => {
+    const scenario = parseScenarioText({ text: `\uFEFF// the README's format\n{ /* block */ ${body}, }\n`, source: 'c.json' });
+    expect(scenario.policies.map((p) => p.name)).toEqual(['p']);
+  });
+
+  it('says where broken JSON breaks, in one line', () => {
+    expect(() => parseScenarioText({ text: '{\n  "name": "c",\n  "items": [1 2]\n}\n', source: 'bad.json' })).toThrow(/^Failed to load scenario bad\.json: not valid JSON \(comma expected at line 3, column 15\)$/);
+  });
+
+  it('refuses nesting 50,000 levels deep with one line instead of overflowing the stack', () => {
+    const text = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    expect(() => parseScenarioText({ text, source: 'deep.json' })).toThrow(/^Failed to load scenario deep\.json: not valid JSON \(nested more than 200 levels deep at line 1, column 201\)$/);
+  });
+});
