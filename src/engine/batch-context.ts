@@ -28,6 +28,10 @@ export interface BatchContext {
   /** Consecutive timeouts per domain, and domains whose circuit is open. */
   timeoutStreaks: Map<string, number>;
   openCircuits: Set<string>;
+  /** Requests in a row, account-wide, that failed as an outage would (see Policy.outageBreaker). */
+  outageStreak: number;
+  /** Stops the batch for an outage (set by runBatch). */
+  stopForOutage: (lastError: string) => void;
 }
 
 /** One item in progress. */

@@ -52,6 +52,8 @@ export interface BatchResult {
   makespanMs: number;
   items: ItemResult[];
   counts: OutcomeCounts;
+  /** `outage`: the account-wide breaker stopped the batch (Policy.outageBreaker); null otherwise. */
+  stoppedBy: 'outage' | null;
 }
 
 /** A failed attempt or call, as rules and events see it. */

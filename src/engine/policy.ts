@@ -95,6 +95,13 @@ export interface Policy {
   slowRequestMs: number | null;
   /** Skip a domain's remaining items after this many consecutive timeouts on it. */
   circuitBreaker: { consecutiveTimeouts: number } | null;
+  /**
+   * The account-wide breaker: stop the batch once this many requests in a row, whatever their item,
+   * failed with a network error or a 5xx of the API itself (not a target's error, not a 504 of a
+   * stuck scrape). Items not yet priced end as `outage`, without a result: a live batch is then
+   * interrupted and resumable. Null: never stop.
+   */
+  outageBreaker?: { consecutiveFailures: number } | null;
 }
 
 /** Python's `backoff.expo` with full jitter: waits uniform in [0, 1 s], [0, 2 s], [0, 4 s]… */

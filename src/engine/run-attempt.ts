@@ -190,8 +190,36 @@ export class Attempt {
       zombie: this.run.abandoned,
       accountConcurrency: fields.accountConcurrency,
     });
-    if (result !== 'cut') noteTimeoutStreak(ctx, state.item.domain, fields.failure?.errorClass ?? null);
+    if (result !== 'cut') {
+      noteTimeoutStreak(ctx, state.item.domain, fields.failure?.errorClass ?? null);
+      if (!this.run.abandoned) noteOutageStreak(ctx, fields);
+    }
   }
+}
+
+/**
+ * Whether a failed request says the API is down rather than that one scrape failed: no connection
+ * (refused, reset, unreachable), a body cut off, or a 5xx of the API itself. A 504 is a scrape that
+ * ran out of time, and a target's own error comes as a 200 envelope: neither counts.
+ */
+export function isOutageFailure(fields: { status: number | null; failure: Failure | null }): boolean {
+  const failure = fields.failure;
+  if (failure === null) return false;
+  if (failure.errorClass === 'network' || failure.errorClass === 'truncated') return true;
+  return fields.status !== null && fields.status >= 500 && fields.status !== 504 && failure.errorClass !== 'server-timeout';
+}
+
+/** Counts requests in a row that failed as in an outage, and stops the batch at the policy's limit. */
+function noteOutageStreak(ctx: BatchContext, fields: AttemptEndFields): void {
+  const breaker = ctx.policy.outageBreaker ?? null;
+  if (breaker === null) return;
+  if (!isOutageFailure(fields)) {
+    // Any other answer (a success, a 429, a 4xx, a read timeout) means the API is there.
+    if (fields.status !== null || fields.failure?.errorClass === 'client-timeout') ctx.outageStreak = 0;
+    return;
+  }
+  ctx.outageStreak += 1;
+  if (ctx.outageStreak >= breaker.consecutiveFailures) ctx.stopForOutage(fields.failure?.errorCode ?? fields.failure?.errorClass ?? 'network');
 }
 
 /** Tracks consecutive timeouts per domain and opens the circuit when the policy says so. */

@@ -76,15 +76,22 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     zombies: new Set(),
     timeoutStreaks: new Map(),
     openCircuits: new Set(),
+    outageStreak: 0,
+    stopForOutage: () => {},
   };
   events.emit({ type: 'batch.start', atMs: ctx.startMs, batchId: options.batchId, policy: policy.name, items: items.length, workers: policy.workers, execution: policy.execution });
 
-  const cutBatch = (reason: 'batch-deadline' | 'cancelled') => {
+  const cutBatch = (reason: 'batch-deadline' | 'cancelled' | 'outage') => {
     if (ctx.batchCut !== null) return;
     ctx.batchCut = reason;
     for (const state of [...ctx.running]) cutItem(state, reason);
-    // A cancelled batch leaves nothing running behind it, zombies included.
-    if (reason === 'cancelled') for (const call of [...ctx.zombies]) call.abort('cancelled');
+    // A cancelled or stopped batch leaves nothing running behind it, zombies included.
+    if (reason !== 'batch-deadline') for (const call of [...ctx.zombies]) call.abort(reason);
+  };
+  ctx.stopForOutage = (lastError) => {
+    if (ctx.batchCut !== null) return;
+    events.emit({ type: 'batch.outage', atMs: clock.now(), consecutiveFailures: ctx.outageStreak, lastError });
+    cutBatch('outage');
   };
   const cancelDeadline = policy.batchDeadlineMs === null ? null : clock.schedule(policy.batchDeadlineMs, () => cutBatch('batch-deadline'));
   const onAbort = () => cutBatch('cancelled');
@@ -159,7 +166,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   events.emit({ type: 'batch.end', atMs: clock.now(), makespanMs: endMs - ctx.startMs, ...counts });
   while (ctx.zombies.size > 0) await Promise.all([...ctx.zombies].map((call) => call.finished));
 
-  const result: BatchResult = { batchId: options.batchId, policy: policy.name, startMs: ctx.startMs, endMs, makespanMs: endMs - ctx.startMs, items: results, counts };
+  const result: BatchResult = { batchId: options.batchId, policy: policy.name, startMs: ctx.startMs, endMs, makespanMs: endMs - ctx.startMs, items: results, counts, stoppedBy: ctx.batchCut === 'outage' ? 'outage' : null };
   if (ctx.batchCut === 'cancelled') throw new BatchCancelledError(result);
   return result;
 }

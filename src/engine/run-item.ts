@@ -174,7 +174,7 @@ class ItemRun implements CallWaiter {
 
 function cutOutcome(reason: CutReason, last: Failure | null): Ending {
   return {
-    outcome: reason === 'cancelled' ? 'failed' : 'timed-out',
+    outcome: reason === 'cancelled' || reason === 'outage' ? 'failed' : 'timed-out',
     price: null,
     currency: null,
     reason,

@@ -59,7 +59,7 @@ export const ERROR_CLASSES: readonly ErrorClass[] = [
 ];
 
 /** Why the client stopped waiting for an attempt before it answered. */
-export type CutReason = 'call-timeout' | 'item-deadline' | 'batch-deadline' | 'cancelled';
+export type CutReason = 'call-timeout' | 'item-deadline' | 'batch-deadline' | 'cancelled' | 'outage';
 
 /** How one attempt (one HTTP request) ended from the client's point of view. */
 export type AttemptResult = 'ok' | 'api-error' | 'read-timeout' | 'network-error' | 'cut';
@@ -186,6 +186,18 @@ export interface CircuitOpenEvent {
   consecutiveTimeouts: number;
 }
 
+/**
+ * The API looked down: `consecutiveFailures` requests in a row, across the whole batch, failed with
+ * a network error or a 5xx of the API itself. The batch stops; what was not priced stays unpriced.
+ */
+export interface OutageEvent {
+  type: 'batch.outage';
+  atMs: number;
+  consecutiveFailures: number;
+  /** The last failure's error code or class. */
+  lastError: string;
+}
+
 export interface ItemEndEvent {
   type: 'item.end';
   atMs: number;
@@ -257,6 +269,7 @@ export type EngineEvent =
   | CallTimeoutEvent
   | TierEscalateEvent
   | CircuitOpenEvent
+  | OutageEvent
   | ItemEndEvent
   | BatchEndEvent;
 

@@ -2,7 +2,8 @@
  * The policy live batches use when the config names none: the incident scenario's `fixed` policy
  * (concurrent workers with a slot of headroom under a 5-concurrency plan, retry=false with honoured
  * per-tier timeouts and read timeouts 5 s above them that abort, 429s retried with backoff, a
- * 4-minute item deadline, slow-request warnings over 60 s and a per-domain circuit breaker).
+ * 4-minute item deadline, slow-request warnings over 60 s, a per-domain circuit breaker, and an
+ * account-wide outage breaker that stops the batch after 5 requests in a row fail as in an outage).
  */
 import type { Policy } from '../engine/policy.js';
 import { parsePolicy } from '../scenario/parse-policy.js';
@@ -26,6 +27,8 @@ export const DEFAULT_LIVE_POLICY_JSON = {
   itemDeadlineMs: '4m',
   slowRequestMs: '60s',
   circuitBreaker: { consecutiveTimeouts: 3 },
+  // Fewer than the 6 calls an item makes on network errors: the batch stops before an outage can fail a machine.
+  outageBreaker: { consecutiveFailures: 5 },
 };
 
 /** A fresh copy of the default live policy. */

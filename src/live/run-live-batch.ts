@@ -184,6 +184,10 @@ async function runSegment(
       extractPrice,
     });
     makespanMs = result.makespanMs;
+    if (result.stoppedBy === 'outage') {
+      status = 'interrupted';
+      error = `stopped by the outage breaker: ${policy.outageBreaker?.consecutiveFailures ?? 0} requests in a row failed with network errors or 5xx of the API; the machines not priced have no result (run --resume ${batchId} once the API answers again)`;
+    }
   } catch (caught) {
     if (caught instanceof BatchCancelledError) {
       makespanMs = caught.result.makespanMs;

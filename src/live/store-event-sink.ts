@@ -63,7 +63,7 @@ export function createStoreSink(options: {
   /** Commits the item's result together with every event not yet written, in one transaction. */
   const commit = (event: Extract<BatchEvent, { type: 'item.end' }>) => {
     const machineId = machineIds[event.item];
-    if (event.reason === 'cancelled' || machineId === undefined) {
+    if (event.reason === 'cancelled' || event.reason === 'outage' || machineId === undefined) {
       flush();
       return;
     }

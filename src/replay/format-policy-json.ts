@@ -32,6 +32,7 @@ export function formatPolicyJson(policy: Policy, options: { name?: string; descr
     batchDeadlineMs: policy.batchDeadlineMs,
     slowRequestMs: policy.slowRequestMs,
     circuitBreaker: policy.circuitBreaker === null ? null : { consecutiveTimeouts: policy.circuitBreaker.consecutiveTimeouts },
+    outageBreaker: policy.outageBreaker ? { consecutiveFailures: policy.outageBreaker.consecutiveFailures } : null,
   };
 }
 

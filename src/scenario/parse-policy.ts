@@ -9,7 +9,7 @@ import { resolveServerBudget } from '../scrapfly/timeout-rules.js';
 import { join, show, type FieldReader, type JsonObject } from './field-reader.js';
 import type { ScenarioNote } from './scenario-types.js';
 
-const POLICY_KEYS = ['name', 'description', 'extends', 'workers', 'execution', 'client', 'tiers', 'retry', 'escalateOn', 'callTimeoutMs', 'timeoutSemantics', 'itemDeadlineMs', 'batchDeadlineMs', 'slowRequestMs', 'circuitBreaker'];
+const POLICY_KEYS = ['name', 'description', 'extends', 'workers', 'execution', 'client', 'tiers', 'retry', 'escalateOn', 'callTimeoutMs', 'timeoutSemantics', 'itemDeadlineMs', 'batchDeadlineMs', 'slowRequestMs', 'circuitBreaker', 'outageBreaker'];
 const SELECTORS: readonly ErrorSelector[] = [...ERROR_CLASSES, 'retryable', 'any'];
 const DEFAULT_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: 60_000, jitter: 'full' };
 
@@ -97,6 +97,7 @@ export function parsePolicy(reader: FieldReader, raw: JsonObject, path: string):
     batchDeadlineMs: optionalDuration(reader, raw['batchDeadlineMs'], join(path, 'batchDeadlineMs')),
     slowRequestMs: optionalDuration(reader, raw['slowRequestMs'], join(path, 'slowRequestMs')),
     circuitBreaker: parseBreaker(reader, raw['circuitBreaker'], join(path, 'circuitBreaker')),
+    outageBreaker: parseOutageBreaker(reader, raw['outageBreaker'], join(path, 'outageBreaker')),
   };
 }
 
@@ -158,6 +159,13 @@ function parseBreaker(reader: FieldReader, value: unknown, path: string): Policy
   const obj = reader.object(value, path);
   reader.knownKeys(obj, ['consecutiveTimeouts'], path);
   return { consecutiveTimeouts: reader.number(obj['consecutiveTimeouts'], join(path, 'consecutiveTimeouts'), { integer: true, positive: true }) };
+}
+
+function parseOutageBreaker(reader: FieldReader, value: unknown, path: string): Policy['outageBreaker'] {
+  if (value === undefined || value === null) return null;
+  const obj = reader.object(value, path);
+  reader.knownKeys(obj, ['consecutiveFailures'], path);
+  return { consecutiveFailures: reader.number(obj['consecutiveFailures'], join(path, 'consecutiveFailures'), { integer: true, positive: true, max: 1_000_000 }) };
 }
 
 /** A tier of the default ladder, or the direct tier, by name. */
