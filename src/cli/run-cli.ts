@@ -12,6 +12,7 @@ import { describeCheck, readCheckOptions, runCheckCommand } from './commands/che
 import { describeSweep, readSweepOptions, runSweepCommand } from './commands/sweep.js';
 import { describeImport, readImportOptions, runImportCommand } from './commands/import.js';
 import { describeReview, readReviewOptions, runReviewCommand } from './commands/review.js';
+import { describeBatches, readBatchesOptions, runBatchesCommand } from './commands/batches.js';
 import { describeRun, readRunOptions, runRunCommand } from './commands/run.js';
 import { describeServe, readServeOptions, runServeCommand } from './commands/serve.js';
 import { describeServeMock, readServeMockOptions, runServeMockCommand } from './commands/serve-mock.js';
@@ -51,6 +52,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     })
     .command('serve', 'Serve the batch-update API (POST /api/v1/batch-update, GET /api/v1/batches/:id)', (y) => describeServe(y), async (argv) => {
       pending = prepare(() => readServeOptions(argv, io), (options) => runServeCommand(options, io));
+    })
+    .command('batches [id]', "List the store's batches (status, progress, counts, resumable), or show one", (y) => describeBatches(y), async (argv) => {
+      pending = prepare(() => readBatchesOptions(argv, io), (options) => runBatchesCommand(options, io));
     })
     .command('review', 'List price changes flagged for review; --approve or --reject them', (y) => describeReview(y), async (argv) => {
       pending = prepare(() => readReviewOptions(argv, io), (options) => runReviewCommand(options, io));

@@ -44,6 +44,7 @@ describe('strict flags, before any work', () => {
     ['run --limt', () => ['run', ...live(), '--limt', '5'], /^error: Unknown argument: limt\n$/],
     ['run --progress bogus', () => ['run', ...live(), '--progress', 'bogus'], /^error: Invalid values: Argument: progress, Given: "bogus", Choices: /],
     ['review --bogus', () => ['review', '--store', store, '--limt', '5'], /^error: Unknown argument: limt\n$/],
+    ['batches --bogus', () => ['batches', '--store', store, '--limt', '5'], /^error: Unknown argument: limt\n$/],
     ['serve --prot', () => ['serve', '--store', store, '--prot', '9090'], /^error: Unknown argument: prot\n$/],
     ['serve-mock --prot', () => ['serve-mock', '--scenario', incident, '--prot', '9090'], /^error: Unknown argument: prot\n$/],
   ];

@@ -48,6 +48,16 @@ describe('an outage in the middle of a live batch', () => {
       expect(results.length).toBeGreaterThanOrEqual(1);
       expect(results.length).toBeLessThan(24);
       expect(results.filter((r) => r.outcome !== 'priced')).toEqual([]);
+      const listed = await runCliCaptured(['batches', '--store', store]);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^batch +status +started \(UTC\) +done +priced +failed +timed out +skipped +resumable\n/);
+      expect(listed.stdout).toMatch(/\nb-outage +interrupted +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\d+\/24 .* yes\n/);
+      expect(listed.stdout).toContain('resume with: batchscope run --resume b-outage\n');
+      const one = await runCliCaptured(['batches', 'b-outage', '--store', store]);
+      expect(one.stdout).toMatch(/^batch b-outage: interrupted \(resumable: batchscope run --resume b-outage\)\n/);
+      expect(one.stdout).toContain('error     stopped by the outage breaker');
+      const missingStore = await runCliCaptured(['batches', '--store', join(temp.dir, 'nope.db')]);
+      expect([missingStore.code, missingStore.stderr]).toEqual([2, `error: the store ${join(temp.dir, 'nope.db')} does not exist (nothing has been imported or run with it)\n`]);
       // The API is back on the same address.
       mock = await startMockHttpServer({ world: scenario.world, timeScale: 100, seed: 7, port });
       const resumed = await runCliCaptured(args('run', '--resume', 'b-outage'), { env: { SCRAPFLY_KEY: KEY } });
