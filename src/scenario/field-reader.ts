@@ -58,12 +58,13 @@ export class FieldReader {
     return this.number(value, path, { min: 0, max: 1 });
   }
 
-  /** A duration in ms: a number of milliseconds or a string such as "30s", "15m", "1h30m". */
+  /** A duration in ms: a number of milliseconds or a string such as "30s", "15m", "1h30m"; at most MAX_DURATION_MS. */
   durationMs(value: unknown, path: string, options: { allowZero?: boolean } = {}): number {
     const ms = typeof value === 'number' || typeof value === 'string' ? parseDurationMs(value) : null;
-    if (ms === null || ms < 0 || (!options.allowZero && ms === 0)) {
+    if (ms === null || !Number.isFinite(ms) || ms < 0 || (!options.allowZero && ms === 0)) {
       this.fail(path, `must be a ${options.allowZero ? 'non-negative' : 'positive'} duration (milliseconds, or a string like "30s" or "15m"), got ${show(value)}`);
     }
+    if (ms > MAX_DURATION_MS) this.fail(path, `must be at most 30 days (${MAX_DURATION_MS} ms), got ${show(value)}`);
     return ms;
   }
 
@@ -80,6 +81,12 @@ export class FieldReader {
     return value as T;
   }
 }
+
+/** The longest duration a scenario or config may name, ms (30 days): longer is a typo, and would overflow timers. */
+export const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
+
+/** Bounds of counts a scenario may name: more would exhaust the heap rather than simulate anything. */
+export const LIMITS = { workers: 10_000, items: 10_000_000, accountConcurrency: 100_000, credits: 1e12 } as const;
 
 /** `a.b`, `a[2]`: joins a path and a key. */
 export function join(path: string, key: string | number): string {

@@ -6,7 +6,10 @@
 import type { BatchItem } from '../engine/batch-types.js';
 import { deriveProduct } from '../mock/product-page.js';
 import type { ProductSpec } from '../mock/world-spec.js';
-import { join, type FieldReader } from './field-reader.js';
+import { LIMITS, join, type FieldReader } from './field-reader.js';
+
+/** A DNS host name: labels of letters, digits and inner hyphens, dot-separated, 253 characters at most. */
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 export interface ParsedItems {
   items: BatchItem[];
@@ -49,12 +52,16 @@ export function parseItems(reader: FieldReader, value: unknown, path: string): P
       }
     });
   }
-  const count = obj['count'] === undefined ? items.length : reader.number(obj['count'], join(path, 'count'), { integer: true, positive: true });
+  const count = obj['count'] === undefined ? items.length : reader.number(obj['count'], join(path, 'count'), { integer: true, positive: true, max: LIMITS.items });
   if (count < items.length) reader.fail(join(path, 'count'), `must be at least the ${items.length} listed items, got ${count}`);
   if (count > items.length) {
     if (obj['domains'] === undefined) reader.fail(join(path, 'domains'), `is required to generate ${count - items.length} items beyond the list`);
     const dobj = reader.object(obj['domains'], join(path, 'domains'));
-    const weights = Object.entries(dobj).map(([domain, w]) => ({ domain, weight: reader.number(w, join(join(path, 'domains'), domain), { positive: true }), credit: 0, n: 0 }));
+    const weights = Object.entries(dobj).map(([domain, w]) => {
+      const dpath = join(join(path, 'domains'), domain);
+      if (!HOSTNAME.test(domain)) reader.fail(dpath, `is not a host name (letters, digits, hyphens and dots, like "shop.example"), got ${JSON.stringify(domain)}`);
+      return { domain, weight: reader.number(w, dpath, { positive: true, max: 1e9 }), credit: 0, n: 0 };
+    });
     if (weights.length === 0) reader.fail(join(path, 'domains'), 'must name at least one domain');
     const total = weights.reduce((s, w) => s + w.weight, 0);
     for (let k = items.length; k < count; k++) {

@@ -42,6 +42,7 @@ export function parseLatency(reader: FieldReader, value: unknown, path: string):
       const spec: LatencySpec = { type, medianMs, sigma };
       if (obj['minMs'] !== undefined) spec.minMs = reader.durationMs(obj['minMs'], join(path, 'minMs'), { allowZero: true });
       if (obj['maxMs'] !== undefined) spec.maxMs = reader.durationMs(obj['maxMs'], join(path, 'maxMs'));
+      if (spec.minMs !== undefined && spec.maxMs !== undefined && spec.maxMs < spec.minMs) reader.fail(join(path, 'maxMs'), `must be at least minMs (${spec.minMs}), got ${spec.maxMs}`);
       return spec;
     }
     case 'empirical': {

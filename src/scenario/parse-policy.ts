@@ -6,7 +6,7 @@
 import { ERROR_CLASSES } from '../events/batch-event.js';
 import { CLIENT_PRESETS, DEFAULT_TIERS, DIRECT_TIER, PLAIN_CLIENT, type BackoffSpec, type ClientSpec, type ErrorSelector, type Policy, type TierSpec } from '../engine/policy.js';
 import { resolveServerBudget } from '../scrapfly/timeout-rules.js';
-import { join, show, type FieldReader, type JsonObject } from './field-reader.js';
+import { LIMITS, join, show, type FieldReader, type JsonObject } from './field-reader.js';
 import type { ScenarioNote } from './scenario-types.js';
 
 const POLICY_KEYS = ['name', 'description', 'extends', 'workers', 'execution', 'client', 'tiers', 'retry', 'escalateOn', 'callTimeoutMs', 'timeoutSemantics', 'itemDeadlineMs', 'batchDeadlineMs', 'slowRequestMs', 'circuitBreaker', 'outageBreaker'];
@@ -85,7 +85,7 @@ export function parsePolicy(reader: FieldReader, raw: JsonObject, path: string):
   return {
     name: reader.string(raw['name'], join(path, 'name')),
     description: raw['description'] === undefined ? '' : reader.string(raw['description'], join(path, 'description')),
-    workers: reader.number(raw['workers'], join(path, 'workers'), { integer: true, positive: true }),
+    workers: reader.number(raw['workers'], join(path, 'workers'), { integer: true, positive: true, max: LIMITS.workers }),
     execution: raw['execution'] === undefined ? 'concurrent' : reader.oneOf(raw['execution'], ['concurrent', 'blocking'], join(path, 'execution')),
     client: parseClient(reader, raw['client'], join(path, 'client')),
     tiers,

@@ -12,6 +12,14 @@ import { parsePolicies } from './parse-policy.js';
 import { parseWorld } from './parse-world.js';
 import type { Scenario } from './scenario-types.js';
 
+/** The latest start a scenario may name (the year 2999): later dates leave no room for a batch's timers. */
+const MAX_START_MS = Date.UTC(2999, 11, 31);
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 const KEYS = ['$schema', 'name', 'description', 'startAt', 'seed', 'items', 'world', 'policies', 'budget', 'budgets'];
 
 /** Parses and validates scenario JSON text; `source` names it in errors (usually the file path). */
@@ -42,6 +50,10 @@ export function parseScenario(options: { json: unknown; source: string }): Scena
     const text = reader.string(obj['startAt'], 'startAt');
     const parsed = Date.parse(text);
     if (!Number.isFinite(parsed) || !/Z|[+-]\d\d:?\d\d$/.test(text)) reader.fail('startAt', `must be an ISO 8601 time with a zone, like "2025-08-06T03:00:23Z", got "${text}"`);
+    // Date.parse rolls 2025-02-30 over to March 2: the date written must be the date read.
+    const written = /^(\d{4})-(\d\d)-(\d\d)/.exec(text);
+    if (written && !isCalendarDate(Number(written[1]), Number(written[2]), Number(written[3]))) reader.fail('startAt', `is not a date of the calendar, got "${text}"`);
+    if (parsed < 0 || parsed > MAX_START_MS) reader.fail('startAt', `must be between 1970 and 2999, got "${text}"`);
     startMs = parsed;
   }
   return {

@@ -15,7 +15,7 @@ import {
   type WaveSpec,
   type WorldSpec,
 } from '../mock/world-spec.js';
-import { join, show, type FieldReader } from './field-reader.js';
+import { LIMITS, join, show, type FieldReader } from './field-reader.js';
 import { parseLatency } from './parse-latency.js';
 import { parseSites } from './parse-sites.js';
 import { parseNetwork } from './parse-network.js';
@@ -68,8 +68,8 @@ function parseAccount(reader: FieldReader, value: unknown, path: string): Accoun
   const obj = reader.object(value, path);
   reader.knownKeys(obj, ['concurrency', 'credits', 'apiKeys'], path);
   return {
-    concurrency: reader.number(obj['concurrency'], join(path, 'concurrency'), { integer: true, positive: true }),
-    credits: obj['credits'] === undefined ? 1_000_000 : reader.number(obj['credits'], join(path, 'credits'), { integer: true, min: 0 }),
+    concurrency: reader.number(obj['concurrency'], join(path, 'concurrency'), { integer: true, positive: true, max: LIMITS.accountConcurrency }),
+    credits: obj['credits'] === undefined ? 1_000_000 : reader.number(obj['credits'], join(path, 'credits'), { integer: true, min: 0, max: LIMITS.credits }),
     apiKeys: obj['apiKeys'] === undefined ? [] : reader.array(obj['apiKeys'], join(path, 'apiKeys')).map((k, i) => reader.string(k, join(join(path, 'apiKeys'), i))),
   };
 }
