@@ -61,6 +61,16 @@ describe('strict flags, before any work', () => {
     });
   }
 
+  it('--report-dir naming a file fails at once with one line, before any simulation', async () => {
+    const file = join(temp.dir, 'machines.csv');
+    for (const args of [['simulate', incident, '--report-dir', file], ['check', incident, '--report-dir', join(file, 'sub')], ['sweep', incident, '--workers', '1..2', '--report-dir', file]]) {
+      const result = await runCliCaptured(args, { cwd: temp.dir });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^error: --report-dir .*machines\.csv.*: (is a file, not a folder|.*machines\.csv is a file, not a folder)\n$/);
+      expect(result.stdout).toBe('');
+    }
+  });
+
   it('--version prints the package version', async () => {
     const result = await runCliCaptured(['--version']);
     expect(result.code).toBe(0);

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
+import { requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { parseDurationMs } from '../../units/duration.js';
@@ -115,6 +116,7 @@ function readFileOption(value: unknown, flag: string): string | null {
 
 /** Runs the check, prints it, writes the requested files. Returns the exit code. */
 export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
+  if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
   const files = listScenarioFiles({ paths: options.paths, cwd: io.cwd });
   const scenarios = files.map((file) => loadScenarioFile(file, io.cwd));
   // A gate with nothing to check must not pass by saying nothing.

@@ -3,6 +3,7 @@
  * key and base URL, the live config, and the options that select them. The key is read here and
  * handed to the client only; nothing here prints it.
  */
+import { requireFolderPath } from '../require-folder.js';
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
@@ -80,6 +81,7 @@ export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo,
   const reportDir = argv['report-dir'];
   if (reportDir !== undefined && (typeof reportDir !== 'string' || reportDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportDir)}`);
   const setup = { apiKey: key ?? LOCAL_MOCK_KEY, hasKey: key !== null, baseUrl: url, directBaseUrl, config, reportsDir: argv['report'] === false ? null : resolve(io.cwd, String(reportDir ?? 'reports')) };
+  if (setup.reportsDir !== null) requireFolderPath(setup.reportsDir, '--report-dir');
   if (!options.deferKeyCheck) requireScrapflyKey(setup, config.policy, { hint: options.direct !== undefined });
   return setup;
 }

@@ -1,6 +1,7 @@
 /** `simulate <scenario>`: runs the scenario's policies in simulation and shows what happened. */
 import { relative, resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
+import { requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
@@ -73,6 +74,7 @@ export function readSimulateOptions(argv: Record<string, unknown>): SimulateOpti
 
 /** Runs the simulation and prints it. Returns the exit code. */
 export async function runSimulateCommand(options: SimulateOptions, io: CliIo): Promise<number> {
+  if (options.report) requireFolderPath(resolve(io.cwd, options.reportsDir), '--report-dir');
   const scenario = loadScenarioFile(options.scenario, io.cwd);
   const policies = selectPolicies(scenario, options.policies);
   const seed = options.seed ?? scenario.seed;

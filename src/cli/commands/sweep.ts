@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
+import { requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
@@ -96,6 +97,7 @@ export function readSweepOptions(argv: Record<string, unknown>): SweepOptions {
 /** Runs the sweep, prints it and writes its report folder. Returns the exit code. */
 export async function runSweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
   const grid = parseSweepGrid({ workers: options.workers, timeouts: options.timeouts, semantics: options.semantics });
+  if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
   const scenario = loadScenarioFile(options.scenario, io.cwd);
   const entries = readScenarioBudgets(scenario);
   const { base, why } = chooseSweepBase({ policies: scenario.policies, entries, name: options.base, source: scenario.source });
