@@ -33,11 +33,11 @@ export function parseBatchRequest(options: { body: unknown; maxWorkersLimit: num
     if (!FIELDS.includes(key)) throw new LiveInputError(`${key} is not a known field (expected one of: ${FIELDS.join(', ')})`, key);
   }
   const daysThreshold = obj['days_threshold'];
-  if (daysThreshold !== undefined && daysThreshold !== null && (typeof daysThreshold !== 'number' || !Number.isFinite(daysThreshold) || daysThreshold < 0)) {
-    throw new LiveInputError(`days_threshold must be a number of days of at least 0, or null, got ${show(daysThreshold)}`, 'days_threshold');
+  if (daysThreshold !== undefined && daysThreshold !== null && (typeof daysThreshold !== 'number' || !Number.isFinite(daysThreshold) || daysThreshold < 0 || daysThreshold > 36_500)) {
+    throw new LiveInputError(`days_threshold must be a number of days from 0 to 36500, or null, got ${show(daysThreshold)}`, 'days_threshold');
   }
   const limit = obj['limit'];
-  if (limit !== undefined && limit !== null && !isPositiveInteger(limit)) throw new LiveInputError(`limit must be a positive integer or null, got ${show(limit)}`, 'limit');
+  if (limit !== undefined && limit !== null && !isPositiveInteger(limit)) throw new LiveInputError(`limit must be an integer from 1 to ${MAX_COUNT}, or null, got ${show(limit)}`, 'limit');
   const maxWorkers = obj['max_workers'];
   if (maxWorkers !== undefined && maxWorkers !== null && (!isPositiveInteger(maxWorkers) || maxWorkers > options.maxWorkersLimit)) {
     throw new LiveInputError(`max_workers must be an integer from 1 to ${options.maxWorkersLimit}, or null, got ${show(maxWorkers)}`, 'max_workers');
@@ -64,9 +64,12 @@ export function parseBatchRequest(options: { body: unknown; maxWorkersLimit: num
   };
 }
 
+/** A whole number from 1 to 2^31 − 1: what SQLite's integers and the store's ids hold without surprise. */
 function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_COUNT;
 }
+
+const MAX_COUNT = 2_147_483_647;
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
