@@ -57,7 +57,7 @@ describe('an outage in the middle of a live batch', () => {
       expect(one.stdout).toMatch(/^batch b-outage: interrupted \(resumable: batchscope run --resume b-outage\)\n/);
       expect(one.stdout).toContain('error     stopped by the outage breaker');
       const missingStore = await runCliCaptured(['batches', '--store', join(temp.dir, 'nope.db')]);
-      expect([missingStore.code, missingStore.stderr]).toEqual([2, `error: the store ${join(temp.dir, 'nope.db')} does not exist (nothing has been imported or run with it)\n`]);
+      expect([missingStore.code, missingStore.stderr]).toEqual([2, `error: the store ${join(temp.dir, 'nope.db')} does not exist (create it with batchscope import <machines file> --store ${join(temp.dir, 'nope.db')})\n`]);
       // The API is back on the same address.
       mock = await startMockHttpServer({ world: scenario.world, timeScale: 100, seed: 7, port });
       const resumed = await runCliCaptured(args('run', '--resume', 'b-outage'), { env: { SCRAPFLY_KEY: KEY } });

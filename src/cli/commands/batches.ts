@@ -3,7 +3,6 @@
  * counts, whether `run --resume` can finish it), or one batch in full. Read-only: a store that
  * does not exist is refused rather than created.
  */
-import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { BatchRecord } from '../../live/batch-record.js';
@@ -11,7 +10,7 @@ import { openStore } from '../../live/open-store.js';
 import { renderTextTable } from '../../report/render-text-table.js';
 import { formatDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
-import { describeStoreOption, readStorePath } from './live-setup.js';
+import { describeStoreOption, readStorePath, requireExistingStore } from './live-setup.js';
 
 export interface BatchesOptions {
   store: string;
@@ -40,7 +39,7 @@ export function isResumable(batch: BatchRecord): boolean {
 }
 
 export async function runBatchesCommand(options: BatchesOptions, io: CliIo): Promise<number> {
-  if (!existsSync(options.store)) throw new UsageError(`the store ${options.store} does not exist (nothing has been imported or run with it)`);
+  requireExistingStore(options.store);
   const store = openStore({ path: options.store });
   try {
     if (options.id !== null) {

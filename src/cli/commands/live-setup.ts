@@ -3,6 +3,7 @@
  * key and base URL, the live config, and the options that select them. The key is read here and
  * handed to the client only; nothing here prints it.
  */
+import { existsSync } from 'node:fs';
 import { requireFolderPath } from '../require-folder.js';
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -22,6 +23,14 @@ export function describeStoreOption(y: Argv): Argv {
 export function readStorePath(argv: Record<string, unknown>, io: Pick<CliIo, 'env' | 'cwd'>): string {
   const given = typeof argv['store'] === 'string' && argv['store'] !== '' ? argv['store'] : (io.env['BATCHSCOPE_STORE'] ?? 'batchscope.db');
   return given === ':memory:' ? given : resolve(io.cwd, given);
+}
+
+/**
+ * A store a command reads must exist: a misspelt path would otherwise create an empty store and
+ * report "nothing to do". Only `import` (and `serve`, which imports nothing but may start empty) creates one.
+ */
+export function requireExistingStore(path: string): void {
+  if (path !== ':memory:' && !existsSync(path)) throw new UsageError(`the store ${path} does not exist (create it with batchscope import <machines file> --store ${path})`);
 }
 
 /** Options that reach Scrapfly: base URL, key file, config, scenario policy. */

@@ -9,7 +9,7 @@ import type { FlaggedPrice } from '../../live/machine-store.js';
 import { openStore } from '../../live/open-store.js';
 import { renderTextTable } from '../../report/render-text-table.js';
 import type { CliIo } from '../cli-io.js';
-import { describeStoreOption, readStorePath } from './live-setup.js';
+import { describeStoreOption, readStorePath, requireExistingStore } from './live-setup.js';
 
 export interface ReviewOptions {
   store: string;
@@ -31,7 +31,9 @@ export function readReviewOptions(argv: Record<string, unknown>, io: CliIo): Rev
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be the id of a flagged change, got ${String(v)}`);
       return v;
     });
-  return { store: readStorePath(argv, io), approve: ids('approve'), reject: ids('reject'), json: Boolean(argv['json']) };
+  const store = readStorePath(argv, io);
+  requireExistingStore(store);
+  return { store, approve: ids('approve'), reject: ids('reject'), json: Boolean(argv['json']) };
 }
 
 export async function runReviewCommand(options: ReviewOptions, io: CliIo): Promise<number> {

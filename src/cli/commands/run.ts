@@ -19,7 +19,7 @@ import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
 import { formatDurationMs, parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
-import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
+import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireExistingStore, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
 
 export interface RunOptions {
   store: string;
@@ -87,7 +87,7 @@ export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOpt
   if (resume !== null && direct) throw new UsageError('--resume continues a batch with its own policy; drop --direct');
   const progress = argv['progress'];
   return {
-    store: readStorePath(argv, io),
+    store: existingStore(readStorePath(argv, io)),
     // A resumed batch runs its stored policy: the key is checked once that policy is known.
     setup: readScrapflySetup(argv, io, { direct, deferKeyCheck: resume !== null }),
     resume,
@@ -100,6 +100,11 @@ export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOpt
     timeScale: scale,
     direct,
   };
+}
+
+function existingStore(path: string): string {
+  requireExistingStore(path);
+  return path;
 }
 
 /** Runs (or resumes) the batch. Exit code: 0 completed, 1 failed, 130 cancelled. */
