@@ -24,20 +24,42 @@ export function parsePolicies(reader: FieldReader, value: unknown, path: string,
     if (byName.has(name)) reader.fail(join(join(path, i), 'name'), `duplicates the name of ${join(path, byName.get(name) as number)} (${show(name)})`);
     byName.set(name, i);
   });
-  const resolve = (i: number, seen: number[]): JsonObject => {
-    const raw = raws[i] as JsonObject;
-    if (raw['extends'] === undefined) return raw;
-    const epath = join(join(path, i), 'extends');
-    const parentName = reader.string(raw['extends'], epath);
-    const parent = byName.get(parentName);
-    if (parent === undefined) reader.fail(epath, `names no policy of this scenario, got ${show(parentName)}`);
-    if (seen.includes(parent)) reader.fail(epath, `forms a cycle (${[...seen, parent].map((s) => show(raws[s]?.['name'])).join(' → ')})`);
-    const { description: _d, name: _n, ...inherited } = resolve(parent, [...seen, i]);
-    const { extends: _e, ...own } = raw;
-    return deepMerge(inherited, own);
+  // Each policy is resolved once, walking its `extends` chain without recursion: a chain of
+  // thousands stays linear and cannot overflow the stack.
+  const resolved = new Map<number, JsonObject>();
+  const resolve = (start: number): JsonObject => {
+    const chain: number[] = [];
+    const onChain = new Set<number>();
+    let at = start;
+    while (!resolved.has(at)) {
+      const raw = raws[at] as JsonObject;
+      chain.push(at);
+      onChain.add(at);
+      if (raw['extends'] === undefined) break;
+      const epath = join(join(path, at), 'extends');
+      const parentName = reader.string(raw['extends'], epath);
+      const parent = byName.get(parentName);
+      if (parent === undefined) reader.fail(epath, `names no policy of this scenario, got ${show(parentName)}`);
+      if (onChain.has(parent)) reader.fail(epath, `forms a cycle (${[...chain.slice(chain.indexOf(parent)), parent].map((s) => show(raws[s]?.['name'])).join(' → ')})`);
+      at = parent;
+    }
+    // From the oldest ancestor down: each merges its own fields over its parent's.
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const i = chain[k] as number;
+      if (resolved.has(i)) continue;
+      const raw = raws[i] as JsonObject;
+      if (raw['extends'] === undefined) {
+        resolved.set(i, raw);
+        continue;
+      }
+      const { description: _d, name: _n, ...inherited } = resolved.get(byName.get(raw['extends'] as string) as number) as JsonObject;
+      const { extends: _e, ...own } = raw;
+      resolved.set(i, deepMerge(inherited, own));
+    }
+    return resolved.get(start) as JsonObject;
   };
   return raws.map((_, i) => {
-    const policy = parsePolicy(reader, resolve(i, [i]), join(path, i));
+    const policy = parsePolicy(reader, resolve(i), join(path, i));
     const ignored = policy.tiers.filter((t) => t.retry && t.timeoutMs !== null);
     if (ignored.length > 0) {
       notes.push({

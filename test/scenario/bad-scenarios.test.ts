@@ -144,3 +144,22 @@ describe('bounded numbers, dates and hosts', () => {
     });
   }
 });
+
+describe('policies that extend each other', () => {
+  it('resolves a chain of 2,000 extends, each policy once', () => {
+    const json = valid() as Record<string, unknown>;
+    const policies: Array<Record<string, unknown>> = [{ name: 'p0', workers: 2 }];
+    for (let k = 1; k < 2000; k++) policies.push({ name: `p${k}`, extends: `p${k - 1}`, ...(k % 100 === 0 ? { workers: 3 } : {}) });
+    json['policies'] = policies;
+    const scenario = parseScenario({ json, source: 'chain.json' });
+    expect(scenario.policies).toHaveLength(2000);
+    expect(scenario.policies[1999]!.workers).toBe(3);
+    expect(scenario.policies[99]!.workers).toBe(2);
+  });
+
+  it('names a cycle of extends', () => {
+    const json = valid() as Record<string, unknown>;
+    json['policies'] = [{ name: 'a', extends: 'c', workers: 1 }, { name: 'b', extends: 'a' }, { name: 'c', extends: 'b' }];
+    expect(errorOf(json)).toBe('Failed to load scenario x.json: policies[1].extends forms a cycle ("a" → "c" → "b" → "a")');
+  });
+});
