@@ -10,8 +10,20 @@ export interface ProgressReporter {
 }
 
 /** A reporter writing through `write`; `label` prefixes every line (e.g. "sweep"). */
-export function createProgressReporter(options: { write: (text: string) => void; isTty: boolean; label: string; width?: number; nowMs?: () => number }): ProgressReporter {
+export function createProgressReporter(options: {
+  write: (text: string) => void;
+  isTty: boolean;
+  label: string;
+  width?: number;
+  nowMs?: () => number;
+  /** What is counted (default "runs"). */
+  unit?: string;
+  /** Draw nothing until the work has taken this long, ms (default 0): short work stays silent. */
+  afterMs?: number;
+}): ProgressReporter {
   const now = options.nowMs ?? (() => Date.now());
+  const unit = options.unit ?? 'runs';
+  const afterMs = options.afterMs ?? 0;
   const startMs = now();
   const barWidth = Math.max(10, Math.min(40, (options.width ?? 80) - 50));
   let lastTenth = -1;
@@ -22,10 +34,11 @@ export function createProgressReporter(options: { write: (text: string) => void;
     // The first runs include thread start-up; an estimate from them would be far off.
     const etaMs = done >= Math.max(1, total / 20) && done < total ? (elapsedMs / done) * (total - done) : 0;
     const eta = etaMs > 0 ? `, ~${Math.ceil(etaMs / 1000)}s left` : '';
-    return `${done}/${total} runs (${Math.floor((done / Math.max(1, total)) * 100)}%), ${(elapsedMs / 1000).toFixed(1)}s${eta}`;
+    return `${done}/${total} ${unit} (${Math.floor((done / Math.max(1, total)) * 100)}%), ${(elapsedMs / 1000).toFixed(1)}s${eta}`;
   };
   return {
     update(done, total) {
+      if (afterMs > 0 && now() - startMs < afterMs) return;
       if (options.isTty) {
         // Redraw at most ~20 times a second, and always at the end.
         const t = now();

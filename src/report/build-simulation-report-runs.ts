@@ -4,6 +4,7 @@
  * command produced them: the item deadline of its policy caps the lower bound, and the scenario's
  * items name those that never started.
  */
+import type { EventSink } from '../ports.js';
 import type { Policy } from '../engine/policy.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import { describeSimulationRun, simulatePolicy, type MockFace, type SimulationRun } from '../scenario/simulate-policy.js';
@@ -37,7 +38,9 @@ export async function simulateAndMeasure(options: {
   face?: MockFace;
   stallThresholdMs?: number;
   signal?: AbortSignal;
+  /** Also receives every event as it happens (progress). */
+  sink?: EventSink;
 }): Promise<{ run: SimulationRun; metrics: RunMetrics }> {
-  const run = await simulatePolicy({ scenario: options.scenario, policy: options.policy, seed: options.seed, face: options.face ?? 'direct', signal: options.signal });
+  const run = await simulatePolicy({ scenario: options.scenario, policy: options.policy, seed: options.seed, face: options.face ?? 'direct', signal: options.signal, sink: options.sink });
   return { run, metrics: measureSimulationRun({ scenario: options.scenario, run, stallThresholdMs: options.stallThresholdMs }) };
 }

@@ -2,6 +2,8 @@
 import { relative, resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import { requireFolderPath } from '../require-folder.js';
+import { createProgressReporter } from '../../node/create-progress-reporter.js';
+import type { EventSink } from '../../ports.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
@@ -79,9 +81,23 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   const policies = selectPolicies(scenario, options.policies);
   const seed = options.seed ?? scenario.seed;
   const runs = [];
+  // On a terminal, a run that takes more than a second shows how far it is (items settled).
+  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'simulate', width: io.columns ?? 80, unit: 'items', afterMs: 1000 }) : null;
+  const total = policies.length * scenario.items.length;
+  let settled = 0;
+  const sink: EventSink | undefined = progress
+    ? {
+        emit: (event) => {
+          if (event.type !== 'item.end') return;
+          settled += 1;
+          if ((settled & 255) === 0) progress.update(settled, total);
+        },
+      }
+    : undefined;
   for (const policy of policies) {
-    runs.push(await simulateAndMeasure({ scenario, policy, seed, face: options.face, stallThresholdMs: options.stallThresholdMs }));
+    runs.push(await simulateAndMeasure({ scenario, policy, seed, face: options.face, stallThresholdMs: options.stallThresholdMs, sink }));
   }
+  progress?.finish();
   const report = options.report ? writeSimulationReport({ runs, scenario, seed, face: options.face, reportsDir: resolve(io.cwd, options.reportsDir) }) : null;
   if (options.json) {
     io.stdout(`${JSON.stringify(buildSimulationJson({ runs, scenario: scenario.name, seed, face: options.face, startMs: scenario.startMs }))}\n`);
