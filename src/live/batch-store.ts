@@ -131,6 +131,12 @@ export class BatchStore {
     source: string | null;
     /** Events to append in the same transaction (one commit per finished item). */
     events?: { firstSeq: number; list: readonly BatchEvent[] };
+    /**
+     * The wall-clock time of the result, ms since the epoch: what the machine's last check and its
+     * price history record (the result's own start and end stay on the run's clock, which a time
+     * scale speeds up). Default: the result's end.
+     */
+    wallMs?: number;
   }): PriceReview | null {
     this.#commitTransaction ??= this.db.transaction((args: Parameters<BatchStore['commitResult']>[0]) => this.commitInTransaction(args));
     return this.#commitTransaction(options);
@@ -144,6 +150,7 @@ export class BatchStore {
     const machine = this.prepare<[number], { current_price: number | null; currency: string | null }>('SELECT current_price, currency FROM machines WHERE id = ?').get(result.machineId);
     if (!machine) throw new LiveInputError(`No machine ${result.machineId} in this store`);
     const endMs = Math.round(result.endMs);
+    const wallMs = Math.round(options.wallMs ?? result.endMs);
     let review: PriceReview | null = null;
     let price = machine.current_price;
     let currency = machine.currency;
@@ -160,15 +167,15 @@ export class BatchStore {
         review.changeRatio,
         review.status,
         options.source,
-        endMs,
+        wallMs,
       );
       if (review.status === 'applied') {
         price = result.price;
         currency = result.currency ?? currency;
       }
-      checkedMs = endMs;
+      checkedMs = wallMs;
     }
-    this.prepare('UPDATE machines SET current_price = ?, currency = ?, last_checked_ms = COALESCE(?, last_checked_ms), last_attempt_ms = ?, last_outcome = ? WHERE id = ?').run(price, currency, checkedMs, endMs, result.outcome, result.machineId);
+    this.prepare('UPDATE machines SET current_price = ?, currency = ?, last_checked_ms = COALESCE(?, last_checked_ms), last_attempt_ms = ?, last_outcome = ? WHERE id = ?').run(price, currency, checkedMs, wallMs, result.outcome, result.machineId);
     this.prepare('INSERT INTO batch_results (batch_id, machine_id, segment, outcome, price, currency, reason, error_code, attempts, tier, started_ms, ended_ms, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       batchId,
       result.machineId,

@@ -76,6 +76,8 @@ export function createStoreSink(options: {
         events: { firstSeq: nextSeq, list: events },
         maxChangeRatio: options.maxChangeRatio,
         source: options.sourceOf?.(event.item) ?? null,
+        // The machine's last check is wall-clock time, whatever the run's time scale.
+        wallMs: Date.now(),
         result: {
           machineId,
           outcome: event.outcome,

@@ -47,7 +47,7 @@ const jsonValue = fc.oneof(
 );
 
 /** Sets `value` at the path of `keys` in a copy of `json` (creating objects on the way). */
-function mutate(json: unknown, keys: string[], value: unknown): unknown {
+function mutate(json: unknown, keys: readonly string[], value: unknown): unknown {
   const copy = structuredClone(json) as Record<string, unknown>;
   let at: Record<string, unknown> = copy;
   keys.forEach((key, k) => {

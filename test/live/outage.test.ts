@@ -64,6 +64,10 @@ describe('an outage in the middle of a live batch', () => {
       expect(resumed.code, resumed.stderr).toBe(0);
       const after = openStore({ path: store });
       const all = after.batches.listResults('b-outage');
+      // The machines' last checks are wall-clock times, though the run's clock went 100 times faster.
+      const checked = after.machines.listMachines().map((m) => m.lastCheckedMs as number);
+      expect(Math.max(...checked)).toBeLessThanOrEqual(Date.now());
+      expect(Math.min(...checked)).toBeGreaterThan(Date.now() - 60_000);
       expect(after.batches.getBatch('b-outage')!.status).toBe('completed');
       after.close();
       expect(all).toHaveLength(24);
