@@ -58,6 +58,10 @@ describe('an outage in the middle of a live batch', () => {
       expect(one.stdout).toContain('error     stopped by the outage breaker');
       const missingStore = await runCliCaptured(['batches', '--store', join(temp.dir, 'nope.db')]);
       expect([missingStore.code, missingStore.stderr]).toEqual([2, `error: the store ${join(temp.dir, 'nope.db')} does not exist (create it with batchscope import <machines file> --store ${join(temp.dir, 'nope.db')})\n`]);
+      // A new batch started meanwhile is told that this one waits (the API is still down: it stops too).
+      const another = await runCliCaptured(args('run', '--batch-id', 'b-other', '--limit', '1'), { env: { SCRAPFLY_KEY: KEY } });
+      expect(another.stderr).toContain('note: batch b-outage (interrupted) has');
+      expect(another.stderr).toContain('without a result: batchscope run --resume b-outage');
       // The API is back on the same address.
       mock = await startMockHttpServer({ world: scenario.world, timeScale: 100, seed: 7, port });
       const resumed = await runCliCaptured(args('run', '--resume', 'b-outage'), { env: { SCRAPFLY_KEY: KEY } });

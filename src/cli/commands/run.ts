@@ -19,6 +19,7 @@ import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
 import { formatDurationMs, parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
+import { isResumable } from './batches.js';
 import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireExistingStore, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
 
 export interface RunOptions {
@@ -120,6 +121,14 @@ export async function runRunCommand(options: RunOptions, io: CliIo): Promise<num
     } catch (error) {
       store.close();
       throw error;
+    }
+  }
+  if (options.resume === null) {
+    // A batch an outage, a crash or Ctrl-C stopped is waiting: say so before starting another.
+    const waiting = store.batches.listBatches(20).filter(isResumable);
+    if (waiting.length > 0) {
+      const b = waiting[0] as (typeof waiting)[number];
+      io.stderr(`note: batch ${b.id} (${b.status}) has ${b.total - b.done} machines without a result: batchscope run --resume ${b.id}${waiting.length > 1 ? ` (${waiting.length - 1} more: batchscope batches)` : ''}\n`);
     }
   }
   const effective = stored?.policy ?? policy;
