@@ -104,8 +104,12 @@ export interface Policy {
   outageBreaker?: { consecutiveFailures: number } | null;
 }
 
-/** Python's `backoff.expo` with full jitter: waits uniform in [0, 1 s], [0, 2 s], [0, 4 s]… */
-export const PYTHON_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: Number.MAX_SAFE_INTEGER, jitter: 'full' };
+/**
+ * Python's `backoff.expo` with full jitter: waits uniform in [0, 1 s], [0, 2 s], [0, 4 s]… with no
+ * cap of its own; the cap here is the longest duration a scenario may name (30 days), which no
+ * wait of a 5-try call comes near.
+ */
+export const PYTHON_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: 30 * 24 * 3600 * 1000, jitter: 'full' };
 
 /**
  * The official Python SDK's `scrape()` (github scrapfly/python-scrapfly, 0.10.x):
