@@ -20,7 +20,7 @@ describe('serve and review commands', () => {
     const short = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1'], { env: { BATCHSCOPE_API_TOKEN: 'short' } });
     expect(short.stderr).toBe('error: The API token must be at least 16 characters long\n');
     const scale = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1', '--time-scale', '0'], { env: { BATCHSCOPE_API_TOKEN: TOKEN } });
-    expect([scale.code, scale.stderr]).toEqual([2, 'error: --time-scale must be a positive number, got 0\n']);
+    expect([scale.code, scale.stderr]).toEqual([2, 'error: --time-scale must be a number from 0.001 to 100000, got 0\n']);
   });
 
   it('serves the API until SIGTERM, runs a batch for the cron caller, and flagged prices wait for review', async () => {

@@ -5,6 +5,7 @@
  * are aborted, the batch is recorded as cancelled; a second Ctrl-C exits at once); `--resume
  * <batch-id>` finishes a cancelled or killed batch.
  */
+import { readTimeScale } from '../read-time-scale.js';
 import type { Argv } from 'yargs';
 import { createRealClock, createScaledClock } from '../../clock/real-clock.js';
 import { isDirectTier, usesScrapfly, type Policy } from '../../engine/policy.js';
@@ -77,7 +78,7 @@ export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOpt
   const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
   if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
   const scale = argv['time-scale'];
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new UsageError(`--time-scale must be a positive number, got ${String(scale)}`);
+  const timeScale = readTimeScale(scale);
   const resume = typeof argv['resume'] === 'string' ? argv['resume'] : null;
   const batchId = typeof argv['batch-id'] === 'string' ? argv['batch-id'] : null;
   if (batchId !== null && !/^[A-Za-z0-9_.-]{1,100}$/.test(batchId)) throw new UsageError(`--batch-id may hold letters, digits, '_', '-' and '.', got "${batchId}"`);
@@ -98,7 +99,7 @@ export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOpt
     json: Boolean(argv['json']),
     progress: progress === 'bar' || progress === 'lines' || progress === 'none' ? progress : 'auto',
     stallThresholdMs: threshold,
-    timeScale: scale,
+    timeScale,
     direct,
   };
 }

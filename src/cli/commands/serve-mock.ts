@@ -5,6 +5,7 @@
  * scenario's world has `sites`, the shops' own pages are served too, for direct fetches
  * (`run --direct --direct-base-url <url>/sites`).
  */
+import { readTimeScale } from '../read-time-scale.js';
 import type { Argv } from 'yargs';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import { UsageError } from '../../errors.js';
@@ -47,7 +48,7 @@ export function readServeMockOptions(argv: Record<string, unknown>): ServeMockOp
   const port = argv['port'];
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${String(port)}`);
   const scale = argv['time-scale'];
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new UsageError(`--time-scale must be a positive number, got ${String(scale)}`);
+  const timeScale = readTimeScale(scale);
   const seed = readSeedOption(argv['seed']);
   const host = String(argv['host'] ?? '127.0.0.1');
   if (host.trim() === '') throw new UsageError('--host must not be empty');
@@ -55,7 +56,7 @@ export function readServeMockOptions(argv: Record<string, unknown>): ServeMockOp
     scenario,
     port,
     host,
-    timeScale: scale,
+    timeScale,
     seed,
     logEvents: Boolean(argv['log-events']),
     network: Boolean(argv['network']),

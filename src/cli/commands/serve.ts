@@ -3,6 +3,7 @@
  * admin page (`/`) over the store, running live batches through the production engine. Prints one line when it listens and
  * one per finished batch; Ctrl-C or SIGTERM cancels the running batch (resumable) and stops.
  */
+import { readTimeScale } from '../read-time-scale.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -58,7 +59,7 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
   if (!token) throw new UsageError('No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)');
   if (token.length < 16) throw new UsageError('The API token must be at least 16 characters long');
   const scale = argv['time-scale'] ?? 1;
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new UsageError(`--time-scale must be a positive number, got ${String(scale)}`);
+  const timeScale = readTimeScale(scale);
   return {
     store: readStorePath(argv, io),
     setup: readScrapflySetup(argv, io),
@@ -66,7 +67,7 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
     host: String(argv['host'] ?? '127.0.0.1'),
     token,
     maxWorkers: readPositiveInteger(argv, 'max-workers') ?? 64,
-    timeScale: scale,
+    timeScale,
   };
 }
 
