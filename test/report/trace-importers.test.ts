@@ -3,7 +3,7 @@
  * chromium, the rules of Perfetto's JSON importer, and the trace engine of Chrome DevTools. Each
  * must see one thread per worker (plus the zombie lanes), every counter's series as written, every
  * flow between exactly its intended pair, every attempt inside its own item, nothing dropped and a
- * small nesting depth. Needs chromium, python3 and ../shared/tools/trace-viewers: without them the
+ * small nesting depth. Needs chromium, python3 and test/tools/trace-viewers: without them the
  * tests are skipped with the reason printed, except when CI is set.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -11,8 +11,11 @@ import { resolveChromiumPath } from '../../../src/node/launch-chromium.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-/** Where the tools are: `BATCHSCOPE_TRACE_VIEWERS`, else `../shared/tools/trace-viewers` beside the checkout. */
-export const TRACE_VIEWERS_DIR = process.env['BATCHSCOPE_TRACE_VIEWERS'] ?? resolve(ROOT, '..', 'shared', 'tools', 'trace-viewers');
+/**
+ * Where the tools are: `BATCHSCOPE_TRACE_VIEWERS`, else the copy kept in test/tools/trace-viewers
+ * (so that a clean clone has them; see its README for where they come from).
+ */
+export const TRACE_VIEWERS_DIR = process.env['BATCHSCOPE_TRACE_VIEWERS'] ?? resolve(ROOT, 'test', 'tools', 'trace-viewers');
 
 /** Why the importer tests cannot run here, or null when everything they need is present. */
 export function missingImporters(): string | null {
