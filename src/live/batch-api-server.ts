@@ -56,6 +56,11 @@ export interface BatchApiServerOptions {
   timeScale?: number;
   /** Called when a batch ends (for the CLI's log lines). */
   onBatchEnd?: (outcome: LiveBatchOutcome) => void;
+  /**
+   * Called with one line when a request failed on a bug (answered 500): the request id the answer
+   * carries, the method and path, and the error. Never holds the token or the API key.
+   */
+  onInternalError?: (line: string) => void;
   /** Closing: aborting it closes the server like `close()`. */
   signal?: AbortSignal;
 }
@@ -198,9 +203,13 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
       if (error instanceof BatchConflictError) return sendError(response, 409, 'BATCH_RUNNING', error.message, { running_batch_id: error.runningBatchId });
       if (error instanceof LiveInputError) return sendError(response, 400, 'INVALID_FIELD', error.message, { field: error.field });
       const message = error instanceof BatchscopeError ? error.message : 'Internal error';
-      return sendError(response, 500, error instanceof BatchscopeError ? error.code : 'INTERNAL', message);
+      const requestId = `req-${++internalErrors}-${Date.now().toString(36)}`;
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      options.onInternalError?.(`internal error ${requestId} on ${method} ${(request.url ?? '/').split('?', 1)[0]}: ${detail.replace(/\s*\n\s*/g, ' ')}`);
+      return sendError(response, 500, error instanceof BatchscopeError ? error.code : 'INTERNAL', `${message} (request id ${requestId}; the server's log has the details)`, { request_id: requestId });
     }
   };
+  let internalErrors = 0;
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => {

@@ -98,6 +98,7 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
       timeScale: options.timeScale,
       port: options.port,
       host: options.host,
+      onInternalError: (line) => io.stderr(`${line}\n`),
       onBatchEnd: (o) =>
         io.stdout(`batch ${o.batchId} ${o.status}: ${o.counts.priced} priced (${o.flagged} flagged), ${o.counts.failed} failed, ${o.counts.timedOut} timed out, ${o.counts.skipped} skipped${o.error ? `; error: ${o.error}` : ''}\n`),
     });
