@@ -96,7 +96,9 @@ export async function startMockHttpServer(options: MockHttpServerOptions): Promi
   const timers = trackTimers(options.clock ?? createScaledClock({ scale: timeScale, startMs: options.startMs }));
   const clock = timers.clock;
   const mockRandom = createSeededRandom(options.seed ?? 1).fork(MOCK_STREAM);
-  const startedAtMs = clock.now();
+  // The simulated start as asked for (waves count from it, as in simulate): reading the clock here
+  // instead would add the set-up's milliseconds, times the scale.
+  const startedAtMs = !options.clock && options.startMs !== undefined ? options.startMs : clock.now();
   const core = createMockCore({
     world: options.world,
     clock,
