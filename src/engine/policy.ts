@@ -3,6 +3,7 @@
  * parameters, the client's own timeouts and retries, the application's retry and escalation rules,
  * timeouts and deadlines. Durations are milliseconds; null means "none".
  */
+import { MAX_DURATION_MS } from '../units/duration.js';
 import type { ErrorClass } from '../events/batch-event.js';
 import type { ProxyPool } from '../scrapfly/scrape-params.js';
 
@@ -109,7 +110,7 @@ export interface Policy {
  * cap of its own; the cap here is the longest duration a scenario may name (30 days), which no
  * wait of a 5-try call comes near.
  */
-export const PYTHON_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: 30 * 24 * 3600 * 1000, jitter: 'full' };
+export const PYTHON_BACKOFF: BackoffSpec = { initialMs: 1000, factor: 2, maxMs: MAX_DURATION_MS, jitter: 'full' };
 
 /**
  * The official Python SDK's `scrape()` (github scrapfly/python-scrapfly, 0.10.x):

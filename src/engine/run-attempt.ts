@@ -198,24 +198,28 @@ export class Attempt {
 }
 
 /**
- * Whether a failed request says the API is down rather than that one scrape failed: no connection
- * (refused, reset, unreachable), a body cut off, or a 5xx of the API itself. A 504 is a scrape that
- * ran out of time, and a target's own error comes as a 200 envelope: neither counts.
+ * Whether a failed request fails as it would in an outage, rather than as one scrape fails: no
+ * connection (refused, reset, unreachable), a body cut off, or a 5xx of the API itself. A 504 is a
+ * scrape that ran out of time, and a target's own error comes as a 200 envelope: neither counts.
+ * One such failure proves nothing; the breaker waits for several in a row.
  */
 export function isOutageFailure(fields: { status: number | null; failure: Failure | null }): boolean {
   const failure = fields.failure;
   if (failure === null) return false;
   if (failure.errorClass === 'network' || failure.errorClass === 'truncated') return true;
-  return fields.status !== null && fields.status >= 500 && fields.status !== 504 && failure.errorClass !== 'server-timeout';
+  return fields.status !== null && fields.status >= 500 && fields.status !== 504;
 }
 
-/** Counts requests in a row that failed as in an outage, and stops the batch at the policy's limit. */
+/**
+ * Counts requests in a row that failed as in an outage, and stops the batch at the policy's limit.
+ * Any answer of the API (a success, a 429, a 4xx) ends the streak. A read timeout does neither: the
+ * client cannot tell a stuck scrape from an API that stopped answering, so it is left out.
+ */
 function noteOutageStreak(ctx: BatchContext, fields: AttemptEndFields): void {
   const breaker = ctx.policy.outageBreaker ?? null;
   if (breaker === null) return;
   if (!isOutageFailure(fields)) {
-    // Any other answer (a success, a 429, a 4xx, a read timeout) means the API is there.
-    if (fields.status !== null || fields.failure?.errorClass === 'client-timeout') ctx.outageStreak = 0;
+    if (fields.status !== null) ctx.outageStreak = 0;
     return;
   }
   ctx.outageStreak += 1;

@@ -4,7 +4,9 @@
  * policies[2].workers must be a positive integer, got -3".
  */
 import { ScenarioError } from '../errors.js';
-import { parseDurationMs } from '../units/duration.js';
+import { MAX_DURATION_MS, parseDurationMs } from '../units/duration.js';
+
+export { MAX_DURATION_MS };
 
 export type JsonObject = Record<string, unknown>;
 
@@ -81,9 +83,6 @@ export class FieldReader {
     return value as T;
   }
 }
-
-/** The longest duration a scenario or config may name, ms (30 days): longer is a typo, and would overflow timers. */
-export const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 
 /** Bounds of counts a scenario may name: more would exhaust the heap rather than simulate anything. */
 export const LIMITS = { workers: 10_000, items: 10_000_000, accountConcurrency: 100_000, credits: 1e12 } as const;

@@ -2,6 +2,9 @@
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** The longest duration a scenario or config may name, ms (30 days): longer is a typo, and would overflow timers. */
+export const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
+
 /**
  * Parses a duration such as `250ms`, `30s`, `1.5m`, `2h`, `1h30m` or a bare number of
  * milliseconds. Returns milliseconds, or null when the text is not a duration.

@@ -3,6 +3,8 @@
  * takes at least the model's round trip; an instant network gives the old timings exactly; resets,
  * truncated bodies and outages reach the client as its socket would report them.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AttemptEndEvent, BatchEvent } from '../../src/events/batch-event.js';
@@ -138,5 +140,27 @@ describe('the network model', () => {
     expect(ends(unreachable.events).map((e) => [e.result, e.durationMs])).toEqual([['network-error', 7000]]);
     const noTimeout = await simulate(scenarioJson({ count: 1, world: outage('unreachable'), policy: { escalateOn: [], client: { preset: 'plain', connectTimeoutMs: null, readTimeoutMs: null } } }));
     expect(ends(noTimeout.events).map((e) => e.durationMs)).toEqual([127_000]);
+  });
+});
+
+describe('the instant network against the code before the network model', () => {
+  // Recorded from the incident scenario on the commit before the network model (bc31d26): every
+  // attempt end, item end and mock event (type, time, item or request, status), hashed.
+  const BEFORE: Record<string, [makespanMs: number, credits: number, eventsHash: string]> = {
+    baseline: [3_154_056, 194, '6f5186d31a70760d'],
+    'rec4-thread-90s-abandon': [96_805, 56, '3a7db0b351c785fb'],
+    fixed: [293_499, 169, '38e35b2f4f2154a8'],
+  };
+  it('"network": "none" gives the incident exactly the timings, outcomes and credits of before', async () => {
+    const json = JSON.parse(readFileSync(new URL('../../scenarios/incident-2025-08-06.json', import.meta.url), 'utf8')) as { world: Record<string, unknown> };
+    json.world['network'] = 'none';
+    const scenario = parseScenario({ json, source: 'incident, instant network' });
+    for (const [name, [makespanMs, credits, hash]] of Object.entries(BEFORE)) {
+      const run = await simulatePolicy({ scenario, policy: scenario.policies.find((p) => p.name === name)! });
+      const rows = run.events
+        .filter((e) => e.type === 'attempt.end' || e.type === 'item.end' || e.type.startsWith('mock.'))
+        .map((e) => [e.type, e.atMs, (e as { item?: number }).item ?? (e as { correlationId?: string }).correlationId, (e as { status?: number | null }).status ?? null]);
+      expect([run.result.makespanMs, run.mock.creditsUsed, createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)], name).toEqual([makespanMs, credits, hash]);
+    }
   });
 });

@@ -97,7 +97,10 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   for (const policy of policies) {
     runs.push(await simulateAndMeasure({ scenario, policy, seed, face: options.face, stallThresholdMs: options.stallThresholdMs, sink }));
   }
-  progress?.finish();
+  if (progress) {
+    progress.update(settled, total);
+    progress.finish();
+  }
   const report = options.report ? writeSimulationReport({ runs, scenario, seed, face: options.face, reportsDir: resolve(io.cwd, options.reportsDir) }) : null;
   if (options.json) {
     io.stdout(`${JSON.stringify(buildSimulationJson({ runs, scenario: scenario.name, seed, face: options.face, startMs: scenario.startMs }))}\n`);
