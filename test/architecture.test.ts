@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** The folders that must reach the world only through ports (DESIGN.md). */
-const CORE = ['engine', 'scrapfly', 'direct', 'mock', 'latency', 'replay', 'scenario', 'report', 'extract', 'events', 'random', 'units', 'sweep'];
+const CORE = ['engine', 'diagnose', 'scrapfly', 'direct', 'mock', 'latency', 'replay', 'scenario', 'report', 'extract', 'events', 'random', 'units', 'sweep'];
 const FORBIDDEN: Array<[string, RegExp]> = [
   ['setTimeout', /\bsetTimeout\s*\(/],
   ['setInterval', /\bsetInterval\s*\(/],

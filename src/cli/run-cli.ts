@@ -17,6 +17,7 @@ import { describeRun, readRunOptions, runRunCommand } from './commands/run.js';
 import { describeServe, readServeOptions, runServeCommand } from './commands/serve.js';
 import { describeServeMock, readServeMockOptions, runServeMockCommand } from './commands/serve-mock.js';
 import { describeReplay, readReplayOptions, runReplayCommand } from './commands/replay.js';
+import { describeDiagnose, readDiagnoseOptions, runDiagnoseCommand } from './commands/diagnose.js';
 
 /** Runs the CLI with `args` (without the node and script paths). Resolves to the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -81,6 +82,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       (y) => describeReplay(y),
       async (argv) => {
         pending = prepare(() => readReplayOptions(argv), (options) => runReplayCommand(options, io));
+      },
+    )
+    .command(
+      'diagnose <log> [more..]',
+      "From a bad night's log to a fix CI holds: what happened, the mechanisms behind each stall, the cheapest policy that meets the budget, its effect on the night, a regression scenario",
+      (y) => describeDiagnose(y),
+      async (argv) => {
+        pending = prepare(() => readDiagnoseOptions(argv), (options) => runDiagnoseCommand(options, io));
       },
     )
     .demandCommand(1, 'Name a command; see --help')

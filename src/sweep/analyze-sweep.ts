@@ -69,7 +69,8 @@ export function recommendSweepPoint(options: { results: readonly SweepPointResul
   return best === null ? null : best.point.index;
 }
 
-function compareCost(a: SweepPointResult, b: SweepPointResult): number {
+/** The recommendation's order: fewer mean credits, then a lower makespan p95, then more success, then the grid order. */
+export function compareCost(a: SweepPointResult, b: SweepPointResult): number {
   return a.stats.creditsMean - b.stats.creditsMean || a.stats.makespanP95Ms - b.stats.makespanP95Ms || b.stats.successMean - a.stats.successMean || a.point.index - b.point.index;
 }
 

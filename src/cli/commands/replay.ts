@@ -9,41 +9,23 @@ import type { Argv } from 'yargs';
 import type { Policy } from '../../engine/policy.js';
 import { BatchscopeError, UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
-import { readLogLines } from '../../node/read-log-lines.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
-import { DEFAULT_REPLAY_STALL_THRESHOLD_MS, diagnoseRun } from '../../replay/diagnose-run.js';
+import { diagnoseRun } from '../../replay/diagnose-run.js';
 import type { FitInput } from '../../replay/fit-world.js';
-import { DEFAULT_MIN_DURATION_MS } from '../../replay/estimate-concurrency.js';
-import { parseTimeZone, UTC_ZONE, type NaiveZone } from '../../replay/naive-zone.js';
-import { compileTimeFormat } from '../../replay/parse-time-format.js';
-import { BUILT_IN_DIALECTS, compileLinePattern, type LogDialect } from '../../replay/read-log-envelope.js';
-import { createMessageReader } from '../../replay/read-log-message.js';
-import { parseLog } from '../../replay/parse-log.js';
 import { renderReplayText } from '../../replay/render-replay-text.js';
 import { replayLog, selectRun } from '../../replay/replay-log.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
-import { parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
+import { describeLogReadingOptions, readLogFile, readLogReadingOptions, type LogReadingOptions } from '../log-reading-options.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';
 
-export interface ReplayOptions {
+export interface ReplayOptions extends LogReadingOptions {
   log: string;
   /** Other nights' logs, fitted together with `log` into the fitted world (with --emit-scenario). */
   moreLogs: string[];
   json: boolean;
-  format: LogDialect | 'auto';
-  zone: NaiveZone;
-  linePattern: string | null;
-  timeFormat: string | null;
-  startPattern: string | null;
-  endPattern: string | null;
-  /** The shortest duration assumed for one machine when inferring from starts, ms. */
-  minDurationMs: number;
-  run: string | null;
-  stallThresholdMs: number;
-  skipMalformed: boolean;
   emitScenario: string | null;
   latency: ReplayLatencyMode;
   policies: string[];
@@ -58,20 +40,10 @@ export interface ReplayOptions {
 
 /** Registers the command's options on yargs. */
 export function describeReplay(y: Argv): Argv {
-  return y
+  return describeLogReadingOptions(y)
     .positional('log', { type: 'string', describe: 'Log file: an application log (text, Python logging, ISO 8601, JSON lines, Docker JSON, logfmt) or a run log (events.jsonl); .gz is read too', demandOption: true })
     .positional('more', { type: 'string', array: true, describe: 'Logs of other nights of the same batch, fitted together with the first into the fitted world (with --emit-scenario)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
-    .option('format', { choices: ['auto', ...BUILT_IN_DIALECTS] as const, default: 'auto' as const, describe: 'Log dialect (auto: from the first line that tells)' })
-    .option('time-zone', { type: 'string', default: 'UTC', describe: 'Zone of timestamps that carry none: UTC, an offset (+02:00) or an IANA name (Europe/Berlin)' })
-    .option('line-pattern', { type: 'string', describe: 'Regex for other line formats, with named groups (?<time>…) and (?<message>…)' })
-    .option('time-format', { type: 'string', describe: 'strftime format of the time (with --line-pattern, or for a text log whose time no built-in form reads), e.g. "%d/%b/%Y:%H:%M:%S %z"' })
-    .option('start-pattern', { type: 'string', describe: 'Regex for a machine\'s start line, with a named group (?<machine>…) (default: "Processing machine NAME")' })
-    .option('end-pattern', { type: 'string', describe: 'Regex for a machine\'s result line, with (?<machine>…) and optional (?<outcome>…), (?<duration>…) (default: a line naming a started machine with a word such as finished, done, failed, error, timed out)' })
-    .option('min-duration', { type: 'string', default: `${DEFAULT_MIN_DURATION_MS / 1000}s`, describe: 'Starts-only logs: the shortest time one machine can take (starts closer than this cannot share a worker); an assumption, not read from the log' })
-    .option('run', { type: 'string', describe: 'Which run of a file holding several: its number, policy name or batch id (default: the first)' })
-    .option('stall-threshold', { type: 'string', default: '60s', describe: 'Items running longer than this are stalls; gaps longer than this are reported' })
-    .option('skip-malformed', { type: 'boolean', default: false, describe: 'Skip and count malformed lines instead of stopping at the first' })
     .option('emit-scenario', { type: 'string', describe: 'Write the exact world (its baseline reproduces the night) to this file and the fitted world to <file>.fitted.json, with the fitted world\'s makespan over seeds' })
     .option('latency', { choices: REPLAY_LATENCY_MODES, default: 'per-item' as const, describe: 'Request durations of the replay world: per-item (exact), fitted (lognormal + stalls) or empirical' })
     .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Replay the batch under this policy (repeatable): baseline, concurrent, or a policy of --scenario' })
@@ -86,50 +58,21 @@ export function describeReplay(y: Argv): Argv {
 
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions {
-  const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
-  if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
+  const reading = readLogReadingOptions(argv);
   const width = argv['width'];
   if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
   const plan = argv['account-concurrency'];
   if (plan !== undefined && (typeof plan !== 'number' || !Number.isInteger(plan) || plan < 1)) throw new UsageError(`--account-concurrency must be a positive integer, got ${String(plan)}`);
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => String(p).split(',')).map((p) => p.trim()).filter(Boolean);
-  const run = argv['run'];
   const emit = argv['emit-scenario'];
-  const text = (key: string): string | null => {
-    const v = argv[key];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${key} needs a value`);
-    return v;
-  };
-  const linePattern = text('line-pattern');
-  if (linePattern !== null) compileLinePattern(linePattern);
-  const timeFormat = text('time-format');
-  const zone = parseTimeZone(String(argv['time-zone'] ?? 'UTC'));
-  if (timeFormat !== null) compileTimeFormat(timeFormat, zone);
-  const startPattern = text('start-pattern');
-  const endPattern = text('end-pattern');
-  createMessageReader({ startPattern, endPattern });
-  const minDuration = parseDurationMs(String(argv['min-duration'] ?? `${DEFAULT_MIN_DURATION_MS}ms`));
-  if (minDuration === null || minDuration < 0 || minDuration > 3_600_000) throw new UsageError(`--min-duration must be a duration from 0s to 1h such as 1.5s, got ${String(argv['min-duration'])}`);
-  const format = argv['format'];
-  if (format !== undefined && format !== 'auto' && !BUILT_IN_DIALECTS.includes(format as LogDialect)) throw new UsageError(`--format must be auto or one of ${BUILT_IN_DIALECTS.join(', ')}, got ${String(format)}`);
   if (emit !== undefined && (typeof emit !== 'string' || emit.trim() === '')) throw new UsageError('--emit-scenario needs a file name');
   const more = ((argv['more'] as unknown[] | undefined) ?? []).map(String);
   if (more.length > 0 && (emit === undefined || emit === null)) throw new UsageError(`more than one log is fitted together into the fitted world: give --emit-scenario <file> (got ${more.length + 1} logs)`);
   return {
+    ...reading,
     log: String(argv['log']),
     moreLogs: more,
     json: Boolean(argv['json']),
-    format: format === undefined || format === 'auto' ? 'auto' : (format as LogDialect),
-    zone: zone ?? UTC_ZONE,
-    linePattern,
-    timeFormat,
-    startPattern,
-    endPattern,
-    minDurationMs: minDuration,
-    run: run === undefined ? null : String(run),
-    stallThresholdMs: threshold ?? DEFAULT_REPLAY_STALL_THRESHOLD_MS,
-    skipMalformed: Boolean(argv['skip-malformed']),
     emitScenario: typeof emit === 'string' ? emit : null,
     latency: (argv['latency'] as ReplayLatencyMode | undefined) ?? 'per-item',
     policies,
@@ -160,25 +103,11 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     extraFrom = source.name;
   }
   const controller = new AbortController();
-  const read = (path: string, label: string) =>
-    parseLog({
-      lines: readLogLines({ path, shown: label, signal: controller.signal }),
-      source: label,
-      format: options.format,
-      skipMalformed: options.skipMalformed,
-      zone: options.zone,
-      linePattern: options.linePattern,
-      timeFormat: options.timeFormat,
-      startPattern: options.startPattern,
-      endPattern: options.endPattern,
-    });
-  const log = await read(absolute, shown);
+  const { log } = await readLogFile({ file: options.log, cwd: io.cwd, reading: options, signal: controller.signal });
   const run = selectRun(log, options.run);
   const fitWith: FitInput[] = [];
   for (const other of options.moreLogs) {
-    const path = resolve(io.cwd, other);
-    const label = relative(io.cwd, path) || other;
-    const parsed = await read(path, label);
+    const { log: parsed, label } = await readLogFile({ file: other, cwd: io.cwd, reading: options, signal: controller.signal });
     for (const r of parsed.runs) {
       if (r.items.length === 0) continue;
       fitWith.push({ source: label, run: r, diagnosis: diagnoseRun({ run: r, stallThresholdMs: options.stallThresholdMs, resolutionMs: parsed.resolutionMs, minDurationMs: options.minDurationMs }) });

@@ -1,0 +1,103 @@
+/** Everything `diagnose` found, as the text, JSON and HTML renderers receive it. */
+import type { RunMetrics } from '../report/compute-metrics.js';
+import type { ReplayOutcome } from '../replay/replay-outcome.js';
+import type { SweepStats } from '../sweep/summarize-sweep-point.js';
+import type { DeployedSettings, SettingChange } from './client-settings.js';
+import type { MechanismFit } from './explain-stall.js';
+import type { FixSettings } from './fix-candidates.js';
+import type { SlotRule } from './search-world.js';
+
+/** A fact the log cannot give, and where the value used comes from. */
+export interface GivenOrAssumed<T> {
+  value: T;
+  /** `option` (given on the command line), `scenario` (from --scenario), `log` or `assumed`. */
+  source: 'option' | 'scenario' | 'log' | 'assumed';
+}
+
+/** The mechanisms weighed against one stall. */
+export interface StallExplanation {
+  machines: string[];
+  /** Whether the machine is uncertain (a concurrent starts-only log): then `machines[0]` is the likeliest. */
+  machineUncertain: boolean;
+  startMs: number;
+  durationMs: number;
+  /** The duration is inferred from the starts rather than read from a result line. */
+  inferred: boolean;
+  censored: boolean;
+  workersHeld: number;
+  precisionMs: number;
+  mechanisms: MechanismFit[];
+}
+
+/** A searched policy as the story shows it. */
+export interface DiagnosedPolicy {
+  name: string;
+  settings: FixSettings;
+  /** Scenario policy JSON. */
+  json: Record<string, unknown>;
+  /** Its statistics in the fitted world over the search's seeds. */
+  stats: SweepStats;
+  meetsBudget: boolean;
+  onFrontier: boolean;
+}
+
+/** A policy replayed on the logged night (the exact per-item world). */
+export interface NightRun {
+  policy: string;
+  metrics: RunMetrics;
+  /** Makespan within budget and at least 98% priced. */
+  meetsBudget: boolean;
+  /**
+   * The night's lower bound on the plan: the longest item (capped by the policy's item deadline)
+   * or the work spread over the plan's slots, whichever is longer, ms; and the makespan over it.
+   */
+  planLowerBoundMs: number;
+  planRatio: number;
+}
+
+export interface DiagnoseOutcome {
+  replay: ReplayOutcome;
+  /** The facts the log cannot give. */
+  facts: {
+    planConcurrency: GivenOrAssumed<number>;
+    budgetMs: GivenOrAssumed<number>;
+    client: GivenOrAssumed<string | null>;
+    slots: SlotRule;
+    /** The world the policies were searched in: the fitted world, or the --scenario world. */
+    world: 'fitted' | 'scenario';
+  };
+  deployed: DeployedSettings;
+  stalls: StallExplanation[];
+  search: {
+    policies: number;
+    /** Searched policies whose runs differ from every earlier one's (the others behaved identically in this world). */
+    distinct: number;
+    seeds: number[];
+    runs: number;
+    threads: number;
+    thresholds: string[];
+    meeting: number;
+    /** Seeds of the check the recommendation was verified over. */
+    verifySeeds: number[];
+  };
+  /** The recommended policy, or null when none meets the budget. */
+  recommended: (DiagnosedPolicy & {
+    /** Its statistics over `search.verifySeeds` (what `check` measures on the emitted scenario). */
+    verified: SweepStats;
+    diff: SettingChange[];
+    clientSettings: { language: string; lines: string[] };
+  }) | null;
+  /** The deployed baseline's statistics in the same world. */
+  baseline: SweepStats;
+  /** Other budget-meeting policies of the frontier, cheapest first. */
+  runnerUps: DiagnosedPolicy[];
+  /** The Pareto frontier of the search (makespan p95 × credits × priced), cheapest first, at most `FRONTIER_SHOWN`. */
+  frontier: DiagnosedPolicy[];
+  /** The night replayed: the reproduction and the recommended policy. */
+  night: { baseline: NightRun; fix: NightRun | null; /** Every policy replayed on the night before one was recommended, in rank order. */ tried: NightRun[] };
+  /** Where the regression scenario was written, if it was. */
+  emittedScenario: string | null;
+  reportDir: string | null;
+  /** Assumptions and remarks, for the reader. */
+  notes: string[];
+}

@@ -1,0 +1,339 @@
+/**
+ * `diagnose`'s work, from parsed logs to a validated fix: the replay and its diagnosis, the fitted
+ * world, the mechanisms behind each long stall, a policy search on the simulation pool (worker
+ * threads) in the search world, the recommendation verified over the CI gate's seeds and replayed
+ * on the logged night, and the regression scenario. Files are the caller's business.
+ */
+import { CLIENT_PRESETS, DEFAULT_TIERS, type ClientSpec, type Policy } from '../engine/policy.js';
+import { buildReplayScenario } from '../replay/build-replay-scenario.js';
+import type { FitInput } from '../replay/fit-world.js';
+import { formatPolicyJson } from '../replay/format-policy-json.js';
+import type { LoggedRun, ParsedLog } from '../replay/log-records.js';
+import { replayLog, type ReplayReportRun } from '../replay/replay-log.js';
+import { replayPolicies } from '../replay/replay-policies.js';
+import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
+import { parseBudgetExpression, type BudgetThreshold } from '../scenario/budget-expression.js';
+import type { RunSample } from '../scenario/budget-metrics.js';
+import { listSeeds } from '../scenario/budget-sample.js';
+import { parseScenario } from '../scenario/parse-scenario.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import { analyzeSweep, compareCost, type SweepPointResult } from '../sweep/analyze-sweep.js';
+import type { SweepPoint } from '../sweep/build-sweep-points.js';
+import { summarizeSweepPoint } from '../sweep/summarize-sweep-point.js';
+import { formatDurationMs } from '../units/duration.js';
+import { clientSettingsFor, diffSettings, type DeployedSettings } from '../diagnose/client-settings.js';
+import type { DiagnoseOutcome, DiagnosedPolicy, NightRun, StallExplanation } from '../diagnose/diagnose-outcome.js';
+import { explainStall, type DeployedStack } from '../diagnose/explain-stall.js';
+import { buildFixCandidates, type FixCandidate } from '../diagnose/fix-candidates.js';
+import { buildSearchWorld, type SlotRule } from '../diagnose/search-world.js';
+import { runSimulationPool } from './run-simulation-pool.js';
+
+/** The share of items a recommendation must price (in 95% of runs). */
+export const MIN_PRICED_SHARE = 0.98;
+/** Seeds per policy in the search. */
+export const DEFAULT_DIAGNOSE_SEEDS = 20;
+/** Seeds the recommendation is verified over: what `check` runs by default. */
+export const VERIFY_SEEDS = 50;
+/** Budget-meeting policies replayed on the night, cheapest first, before one is recommended. */
+const NIGHT_CANDIDATES = 8;
+/** Mean credits this close to the cheapest (a share of it) count as the same cost. */
+export const CREDIT_TOLERANCE = 0.01;
+/** The most frontier points kept in the outcome. */
+export const FRONTIER_SHOWN = 20;
+/** The most stalls explained, longest first. */
+const MAX_STALLS_EXPLAINED = 10;
+
+/** A known world to start from (--scenario): its JSON, the parsed scenario and the deployed policy. */
+export interface KnownWorld {
+  json: Record<string, unknown>;
+  scenario: Scenario;
+  base: Policy;
+}
+
+export interface DiagnoseResult {
+  outcome: DiagnoseOutcome;
+  /** The regression scenario (fitted or known world, baseline expected to exceed, fix to pass). */
+  regressionScenario: Record<string, unknown> | null;
+  /** Runs for the report folder: the night reproduced, then the night under the fix. */
+  reportRuns: ReplayReportRun[];
+}
+
+/** Diagnoses `logs[0]`'s run `run` and searches a fix; the other logs are fitted with it. */
+export async function diagnoseLogs(options: {
+  log: ParsedLog;
+  run: LoggedRun;
+  fitWith: readonly FitInput[];
+  name: string;
+  stallThresholdMs: number;
+  minDurationMs: number;
+  planConcurrency: number | null;
+  budgetMs: number;
+  budgetSource: 'option' | 'scenario';
+  client: string | null;
+  known: KnownWorld | null;
+  slots: SlotRule;
+  seeds: number;
+  firstSeed: number;
+  threads?: number;
+  signal?: AbortSignal;
+  onStep?: (message: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<DiagnoseResult> {
+  const { log, run, known } = options;
+  options.onStep?.('replaying the log and fitting its world');
+  const replay = await replayLog({
+    log,
+    run,
+    stallThresholdMs: options.stallThresholdMs,
+    minDurationMs: options.minDurationMs,
+    reproduce: true,
+    fitted: true,
+    fitWith: options.fitWith,
+    scenarioName: options.name,
+    accountConcurrency: options.planConcurrency ?? known?.scenario.world.account.concurrency ?? null,
+    signal: options.signal,
+  });
+  const { outcome: replayed } = replay;
+  const d = replayed.diagnosis;
+  const notes: string[] = [...replayed.notes];
+  const plan = options.planConcurrency ?? known?.scenario.world.account.concurrency ?? Math.max(d.workers, d.declaredWorkers ?? 1);
+  const planSource = options.planConcurrency !== null ? 'option' : known ? 'scenario' : 'assumed';
+  if (planSource === 'assumed') notes.push(`the Scrapfly plan's concurrency is not in the log: assumed ${plan}, the declared workers (--plan-concurrency)`);
+
+  const deployed = inferDeployed({ diagnosis: d, client: options.client, known });
+  if (deployed.source.tiers === 'assumed') notes.push(`the log does not show the tier ladder: assumed ${deployed.tiers.join(' → ')}, escalating on any failure (--scenario to give the deployed policy)`);
+  const clientForSearch = deployed.client ?? 'plain';
+  if (deployed.client === null) notes.push('the client is not known (--client): the mechanisms are weighed for every preset, and the fix is searched for a plain client without retries of its own');
+
+  const stalls = explainStalls({ replay: replayed, deployed, plan, known });
+
+  // The search world: the fitted world, or the known world, with the real stack put back.
+  const fittedJson = replay.fitted?.scenario.json;
+  if (!known && !fittedJson) throw new Error('diagnose needs the fitted world');
+  const worldJson = buildSearchWorld({ scenario: known ? known.json : (fittedJson as Record<string, unknown>), slots: options.slots, addNetwork: !known });
+  const baselineJson: Record<string, unknown> = known
+    ? formatPolicyJson(known.base, { name: 'baseline' })
+    : ({ ...((fittedJson as { policies: Array<Record<string, unknown>> }).policies[0] as Record<string, unknown>), name: 'baseline' } as Record<string, unknown>);
+  const body = d.fit.items.lognormal;
+  const typicalP99Ms = body ? body.medianMs * Math.exp(2.3263 * body.sigma) : Math.max(1000, d.fit.items.empiricalMs[Math.floor(d.fit.items.empiricalMs.length * 0.99)] ?? 10_000);
+  const candidates = buildFixCandidates({ planConcurrency: plan, client: clientForSearch, typicalP99Ms });
+  const searchJson = { ...worldJson, name: `${options.name}-search`, policies: [baselineJson, ...candidates.map((c) => c.json)] };
+  const scenario = parseScenario({ json: searchJson, source: `search world of ${log.source}` });
+  if (scenario.world.account.concurrency !== plan) scenario.world.account.concurrency = plan;
+
+  const budgetText = formatDurationMs(options.budgetMs);
+  const thresholdTexts = [`makespan p95 <= ${budgetText}`, `success p95 >= ${Math.round(MIN_PRICED_SHARE * 100)}%`];
+  const thresholds = thresholdTexts.map((text) => parseThreshold(text, options.budgetMs));
+  const seeds = listSeeds({ firstSeed: options.firstSeed, count: options.seeds });
+  options.onStep?.(`searching ${scenario.policies.length} policies over ${seeds.length} seeds`);
+  const samples = await runPolicies({ scenario, policies: scenario.policies, seeds, threads: options.threads, stallThresholdMs: options.stallThresholdMs, signal: options.signal, onProgress: options.onProgress });
+  const points: SweepPoint[] = scenario.policies.map((policy, index) => ({ index, workers: policy.workers, callTimeoutMs: policy.callTimeoutMs, timeoutSemantics: policy.timeoutSemantics, policy }));
+  const analysis = analyzeSweep({ points, samples, budget: { thresholds, source: '--budget' } });
+  const candidateOf = (index: number) => candidates[index - 1] as FixCandidate;
+  const asDiagnosed = (r: SweepPointResult): DiagnosedPolicy => ({ name: r.point.policy.name, settings: candidateOf(r.point.index).settings, json: candidateOf(r.point.index).json, stats: r.stats, meetsBudget: Boolean(r.budget?.met), onFrontier: r.onFrontier });
+  // A point that ran exactly like an earlier one (same runs, seed by seed) is not a different
+  // policy for this world: the earlier one, fewer changes, stands for it.
+  const distinct = analysis.points.filter((r) => r.point.index > 0 && r.sameAs === r.point.index);
+  const meeting = rankByCost(distinct.filter((r) => r.budget?.met));
+
+  // The cheapest that also holds on the logged night and over the CI gate's seeds.
+  options.onStep?.('replaying the cheapest policies on the logged night');
+  const nightCandidates = meeting.slice(0, NIGHT_CANDIDATES);
+  const night = await replayNight({ replay, log, run, d, name: options.name, policies: nightCandidates.map((r) => r.point.policy), slots: options.slots, budgetMs: options.budgetMs, plan, stallThresholdMs: options.stallThresholdMs, signal: options.signal });
+  const verifySeeds = listSeeds({ firstSeed: 1, count: VERIFY_SEEDS });
+  let recommended: DiagnoseOutcome['recommended'] = null;
+  let fixNight: NightRun | null = null;
+  let fixReport: ReplayReportRun | null = null;
+  for (const [k, r] of nightCandidates.entries()) {
+    const onNight = night.runs[k] as { night: NightRun; report: ReplayReportRun };
+    if (!onNight.night.meetsBudget) continue;
+    options.onStep?.(`verifying ${r.point.policy.name} over ${verifySeeds.length} seeds`);
+    const verifiedSamples = (await runPolicies({ scenario, policies: [r.point.policy], seeds: verifySeeds, threads: options.threads, stallThresholdMs: options.stallThresholdMs, signal: options.signal }))[0] as RunSample[];
+    const verdict = analyzeSweep({ points: [r.point], samples: [verifiedSamples], budget: { thresholds, source: '--budget' } }).points[0] as SweepPointResult;
+    if (!verdict.budget?.met) continue;
+    const settings = candidateOf(r.point.index).settings;
+    recommended = { ...asDiagnosed(r), verified: verdict.stats, diff: diffSettings({ deployed, fix: settings }), clientSettings: clientSettingsFor({ fix: settings, client: clientForSearch }) };
+    fixNight = onNight.night;
+    fixReport = onNight.report;
+    break;
+  }
+  if (recommended === null && meeting.length > 0) {
+    notes.push(`${meeting.length} policies met the budget in the search, but none of the ${nightCandidates.length} cheapest also met it on the logged night and over ${verifySeeds.length} seeds`);
+  }
+  const runnerUps = distinct
+    .filter((r) => r.onFrontier && r.budget?.met && r.point.policy.name !== recommended?.name)
+    .sort(compareCost)
+    .slice(0, 3)
+    .map(asDiagnosed);
+
+  const regressionScenario = recommended
+    ? buildRegressionScenario({ worldJson, name: options.name, source: log.source, baselineJson, baselineMeets: Boolean(analysis.points[0]?.budget?.met), fixJson: recommended.json, thresholds: thresholdTexts })
+    : null;
+  const reportRuns: ReplayReportRun[] = [...replay.reportRuns.slice(0, 1), ...(fixReport ? [fixReport] : [])];
+  const outcome: DiagnoseOutcome = {
+    replay: replayed,
+    facts: {
+      planConcurrency: { value: plan, source: planSource },
+      budgetMs: { value: options.budgetMs, source: options.budgetSource },
+      client: { value: deployed.client, source: options.client !== null ? 'option' : known ? 'scenario' : 'assumed' },
+      slots: options.slots,
+      world: known ? 'scenario' : 'fitted',
+    },
+    deployed,
+    stalls,
+    search: { distinct: distinct.length, policies: scenario.policies.length, seeds, runs: scenario.policies.length * seeds.length, threads: samples.threads ?? 0, thresholds: thresholdTexts, meeting: meeting.length, verifySeeds },
+    recommended,
+    baseline: analysis.points[0]?.stats as DiagnoseOutcome['baseline'],
+    runnerUps,
+    frontier: distinct.filter((r) => r.onFrontier).sort(compareCost).slice(0, FRONTIER_SHOWN).map(asDiagnosed),
+    night: { baseline: night.baseline, fix: fixNight, tried: night.runs.map((r) => r.night) },
+    emittedScenario: null,
+    reportDir: null,
+    notes,
+  };
+  return { outcome, regressionScenario, reportRuns };
+}
+
+/**
+ * Budget-meeting points, the one to recommend first: mean credits within `CREDIT_TOLERANCE` (at
+ * least one credit) of the cheapest are the same cost — a mean over a few seeds does not tell them
+ * apart — and among those the faster wins; the rest follow by cost.
+ */
+export function rankByCost(points: readonly SweepPointResult[]): SweepPointResult[] {
+  if (points.length === 0) return [];
+  const cheapest = Math.min(...points.map((r) => r.stats.creditsMean));
+  const band = cheapest + Math.max(1, CREDIT_TOLERANCE * cheapest);
+  const inBand = (r: SweepPointResult) => r.stats.creditsMean <= band;
+  return [...points].sort((a, b) => Number(inBand(b)) - Number(inBand(a)) || (inBand(a) ? a.stats.makespanP95Ms - b.stats.makespanP95Ms || compareCost(a, b) : compareCost(a, b)));
+}
+
+function parseThreshold(text: string, budgetMs: number): BudgetThreshold {
+  const parsed = parseBudgetExpression({ text, budgetMs });
+  if (!parsed.ok) throw new Error(`internal budget expression "${text}" ${parsed.reason}`);
+  return parsed.threshold;
+}
+
+/** Runs every policy over `seeds` on the pool; one sample list per policy, in order. */
+async function runPolicies(options: { scenario: Scenario; policies: readonly Policy[]; seeds: readonly number[]; threads?: number; stallThresholdMs: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<RunSample[][] & { threads?: number }> {
+  const jobs = options.policies.flatMap((policy) => options.seeds.map((seed) => ({ scenario: 0, policy, seed })));
+  const pool = await runSimulationPool({ scenarios: [options.scenario], jobs, threads: options.threads, stallThresholdMs: options.stallThresholdMs, onProgress: options.onProgress, signal: options.signal });
+  const n = options.seeds.length;
+  const out: RunSample[][] & { threads?: number } = options.policies.map((_, i) => pool.samples.slice(i * n, (i + 1) * n));
+  out.threads = pool.threads;
+  return out;
+}
+
+/** The stack the log ran on: from --scenario's policy, the options, the log, or assumed. */
+function inferDeployed(options: { diagnosis: DiagnoseOutcome['replay']['diagnosis']; client: string | null; known: KnownWorld | null }): DeployedSettings {
+  const { diagnosis: d, known } = options;
+  const presetName = (spec: ClientSpec) => Object.entries(CLIENT_PRESETS).find(([, p]) => JSON.stringify(p) === JSON.stringify(spec))?.[0] ?? 'custom';
+  const client = options.client ?? (known ? presetName(known.base.client) : null);
+  const clientSpec = options.client !== null ? (CLIENT_PRESETS[options.client] as ClientSpec) : known ? known.base.client : null;
+  return {
+    workers: d.declaredWorkers ?? d.workers,
+    execution: d.execution,
+    client,
+    clientSpec,
+    tiers: known ? known.base.tiers.map((t) => t.name) : DEFAULT_TIERS.map((t) => t.name),
+    source: {
+      workers: d.declaredWorkers !== null ? 'declared in the log' : 'inferred from the log',
+      execution: d.concurrency.method === 'start-pattern' ? 'inferred from the starts' : 'from the log',
+      client: options.client !== null ? '--client' : known ? '--scenario' : 'unknown',
+      tiers: known ? '--scenario' : 'assumed',
+    },
+  };
+}
+
+/** The mechanisms behind each long stall, longest first. */
+function explainStalls(options: { replay: DiagnoseOutcome['replay']; deployed: DeployedSettings; plan: number; known: KnownWorld | null }): StallExplanation[] {
+  const { replay, deployed, known } = options;
+  const d = replay.diagnosis;
+  const clients = deployed.clientSpec !== null ? [{ name: deployed.client ?? 'custom', spec: deployed.clientSpec }] : Object.entries(CLIENT_PRESETS).map(([name, spec]) => ({ name, spec }));
+  const stack: DeployedStack = {
+    clients,
+    tiers: deployed.tiers,
+    appCallsPerTier: known ? known.base.retry.maxCalls : 1,
+    workers: deployed.workers,
+    execution: d.execution,
+    planConcurrency: options.plan,
+    abandonsCalls: known ? known.base.callTimeoutMs !== null && known.base.timeoutSemantics === 'abandon' : d.execution === 'blocking' ? false : null,
+  };
+  const typicalMs = d.fit.items.lognormal?.medianMs ?? 1000;
+  return [...d.stalls]
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, MAX_STALLS_EXPLAINED)
+    .map((s) => {
+      const precisionMs = d.resolutionMs + (s.inferred ? d.resolutionMs + 1000 : 0);
+      return {
+        machines: s.machines,
+        machineUncertain: s.candidates !== null && s.candidates.length > 1,
+        startMs: s.startMs,
+        durationMs: s.durationMs,
+        inferred: s.inferred,
+        censored: s.censored,
+        workersHeld: s.workersHeld,
+        precisionMs,
+        mechanisms: explainStall({ stall: { durationMs: s.durationMs, censored: s.censored, workersHeld: s.workersHeld, precisionMs, typicalMs }, stack }),
+      };
+    });
+}
+
+/**
+ * The logged night (the exact per-item world, every stalled machine hanging on every request)
+ * replayed under `policies`, with the search's slot rule and the network put back.
+ */
+async function replayNight(options: {
+  replay: Awaited<ReturnType<typeof replayLog>>;
+  log: ParsedLog;
+  run: LoggedRun;
+  d: DiagnoseOutcome['replay']['diagnosis'];
+  name: string;
+  policies: readonly Policy[];
+  slots: SlotRule;
+  budgetMs: number;
+  plan: number;
+  stallThresholdMs: number;
+  signal?: AbortSignal;
+}): Promise<{ baseline: NightRun; runs: Array<{ night: NightRun; report: ReplayReportRun }> }> {
+  const { d } = options;
+  const judge = (policy: string, metrics: NightRun['metrics']): NightRun => {
+    const planLowerBoundMs = Math.max(metrics.longestItemCappedMs, metrics.busyMs / Math.max(1, Math.min(options.plan, metrics.items)));
+    return { policy, metrics, meetsBudget: metrics.makespanMs <= options.budgetMs && metrics.successRate >= MIN_PRICED_SHARE, planLowerBoundMs, planRatio: planLowerBoundMs > 0 ? metrics.makespanMs / planLowerBoundMs : 1 };
+  };
+  const reproduced = options.replay.reportRuns[0];
+  const baseline = judge('baseline', (reproduced as ReplayReportRun).metrics);
+  if (options.policies.length === 0) return { baseline, runs: [] };
+  const built = buildReplayScenario({ diagnosis: d, run: options.run, name: `${options.name}-night`, source: options.log.source, latency: 'per-item', accountConcurrency: null, extraPolicies: options.policies });
+  const json = buildSearchWorld({ scenario: built.json, slots: options.slots, addNetwork: true });
+  json['policies'] = (built.json['policies'] as unknown[]).slice(0);
+  const scenario = parseScenario({ json, source: `the logged night of ${options.log.source}` });
+  const names = options.policies.map((p) => built.extraPolicyNames.get(p.name) ?? p.name);
+  const chosen = names.map((n) => scenario.policies.find((p) => p.name === n) as Policy);
+  const runs = await replayPolicies({ scenario, policies: chosen, timeline: d.timeline, signal: options.signal });
+  return {
+    baseline,
+    runs: runs.map((r) => {
+      const metrics = measureSimulationRun({ scenario, run: r.run, stallThresholdMs: options.stallThresholdMs });
+      return { night: judge(r.policy.name, metrics), report: toReportRun({ scenario, run: r.run, metrics }) };
+    }),
+  };
+}
+
+/** The incident's regression test: the search world, the baseline expected to exceed, the fix to pass. */
+function buildRegressionScenario(options: { worldJson: Record<string, unknown>; name: string; source: string; baselineJson: Record<string, unknown>; baselineMeets: boolean; fixJson: Record<string, unknown>; thresholds: string[] }): Record<string, unknown> {
+  const description = [
+    `Regression test of the night in ${options.source}, written by batchscope diagnose.`,
+    ...((options.worldJson['description'] as string[] | undefined) ?? []),
+    'Every request pays the default network round trip (UNCONFIRMED; the fitted body\'s median is lowered by its median), and a client that gives up does not free its account slot unless the world says so.',
+  ];
+  return {
+    ...options.worldJson,
+    name: `${options.name}-regression`,
+    description,
+    policies: [options.baselineJson, { ...options.fixJson, name: 'fix' }],
+    budgets: [
+      { policy: 'fix', expect: 'pass', thresholds: options.thresholds, description: 'The fix diagnose recommends: within the time budget with at least 98% priced in 95% of runs.' },
+      { policy: 'baseline', expect: options.baselineMeets ? 'pass' : 'exceed', thresholds: options.thresholds, description: options.baselineMeets ? 'The policy as deployed met this budget in the search world.' : 'The policy as deployed: the night must stay over budget in this world, or the world no longer shows the incident.' },
+    ],
+  };
+}
