@@ -20,6 +20,8 @@ export interface DeployedSettings {
   tiers: string[];
   /** Where each inferred value comes from: `log`, `option`, `scenario` or `assumed`. */
   source: { workers: string; execution: string; client: string; tiers: string };
+  /** The rest of the deployed policy when --scenario gives it, else null (then the defaults are assumed). */
+  policy: { callTimeoutMs: number | null; timeoutSemantics: 'abort' | 'abandon'; itemDeadlineMs: number | null; escalateOn: string[]; retryOn: string[]; retryCalls: number; tierRetry: boolean[]; tierTimeoutsMs: Array<number | null> } | null;
 }
 
 /** One row of the diff. */
@@ -35,17 +37,25 @@ export function diffSettings(options: { deployed: DeployedSettings; fix: FixSett
   const { deployed: d, fix: f } = options;
   const readTimeout = (spec: ClientSpec | null) => (spec === null ? 'unknown' : spec.readTimeoutMs === null ? 'none' : spec.readTimeoutMs === 'auto' ? '155s (Scrapfly\'s advice with retry=true)' : formatDurationMs(spec.readTimeoutMs));
   const tries = d.clientSpec === null ? 'unknown' : `${d.clientSpec.maxTries}${d.clientSpec.maxTries > 1 ? ` (on ${d.clientSpec.retryOn.join(', ')})` : ''}`;
+  const p = d.policy;
+  const from = p === null ? ' (assumed)' : ' (--scenario)';
+  const managed = `none: Scrapfly's ~${formatDurationMs(RETRY_BUDGET_MS)}`;
+  const deployedRetry = p === null ? 'true (the default)' : p.tierRetry.every((r) => r) ? 'true (--scenario)' : `${p.tierRetry.join('/')} (--scenario)`;
+  const deployedTimeouts = p === null || p.tierTimeoutsMs.every((t) => t === null) ? managed : `${p.tierTimeoutsMs.map((t, i) => `${d.tiers[i]} ${t === null ? 'none' : formatDurationMs(t)}`).join(', ')} (--scenario)`;
+  const escalatesOn = (cls: string) => (p === null ? true : p.escalateOn.includes('any') || p.escalateOn.includes(cls));
+  const deployedTimeoutRule = p === null ? 'escalates like any failure (assumed)' : escalatesOn('client-timeout') || escalatesOn('server-timeout') ? 'escalates (--scenario)' : 'fails the item (--scenario)';
+  const deployed429 = p === null ? 'escalates like any failure (assumed)' : p.retryOn.includes('throttled') ? `retried, ${p.retryCalls} calls (--scenario)` : escalatesOn('throttled') ? 'escalates (--scenario)' : 'fails the item (--scenario)';
   const rows: Array<[string, string, string]> = [
     ['workers', `${d.workers} (${d.source.workers})`, String(f.workers)],
     ['execution', `${d.execution} (${d.source.execution})`, 'concurrent'],
-    ['Scrapfly retry', 'true (the default)', f.cut === 'scrapfly-timeout' ? 'false' : 'true'],
-    ['Scrapfly timeout per tier', `none: Scrapfly's ~${formatDurationMs(RETRY_BUDGET_MS)}`, f.tierTimeoutsMs ? f.tierTimeoutsMs.map((ms, i) => `${f.ladder[i]} ${formatDurationMs(ms)}`).join(', ') : `none: Scrapfly's ~${formatDurationMs(RETRY_BUDGET_MS)}`],
+    ['Scrapfly retry', deployedRetry, f.cut === 'scrapfly-timeout' ? 'false' : 'true'],
+    ['Scrapfly timeout per tier', deployedTimeouts, f.tierTimeoutsMs ? f.tierTimeoutsMs.map((ms, i) => `${f.ladder[i]} ${formatDurationMs(ms)}`).join(', ') : managed],
     ['client read timeout', `${readTimeout(d.clientSpec)} (${d.source.client})`, f.readTimeoutMs === 'auto' ? (f.cut === 'scrapfly-timeout' ? 'timeout + 5s per tier' : "155s (Scrapfly's advice with retry=true)") : formatDurationMs(f.readTimeoutMs)],
     ['client tries per call', `${tries}`, d.clientSpec === null ? 'unchanged' : String(d.clientSpec.maxTries)],
-    ['call timeout', 'none (assumed)', f.callTimeoutMs === null ? 'none' : `${formatDurationMs(f.callTimeoutMs)}, ${f.timeoutSemantics === 'abort' ? 'cancels the request' : 'stops waiting'}`],
-    ['a timed-out request', 'escalates like any failure (assumed)', f.onTimeout === 'escalate' ? 'escalates to the next tier' : 'fails the item'],
-    ['a 429', 'escalates like any failure (assumed)', `retried on the same tier, ${throttleRetryOf(f.onThrottle).maxCalls} calls, backoff from 2s doubling to ${throttleRetryOf(f.onThrottle).maxMs / 1000}s, at least Retry-After`],
-    ['item deadline', 'none (assumed)', f.itemDeadlineMs === null ? 'none' : formatDurationMs(f.itemDeadlineMs)],
+    ['call timeout', p === null || p.callTimeoutMs === null ? `none${from}` : `${formatDurationMs(p.callTimeoutMs)}, ${p.timeoutSemantics === 'abort' ? 'cancels the request' : 'stops waiting'}${from}`, f.callTimeoutMs === null ? 'none' : `${formatDurationMs(f.callTimeoutMs)}, ${f.timeoutSemantics === 'abort' ? 'cancels the request' : 'stops waiting'}`],
+    ['a timed-out request', deployedTimeoutRule, f.onTimeout === 'escalate' ? 'escalates to the next tier' : 'fails the item'],
+    ['a 429', deployed429, `retried on the same tier, ${throttleRetryOf(f.onThrottle).maxCalls} calls, backoff from 2s doubling to ${throttleRetryOf(f.onThrottle).maxMs / 1000}s, at least Retry-After`],
+    ['item deadline', p === null || p.itemDeadlineMs === null ? `none${from}` : `${formatDurationMs(p.itemDeadlineMs)}${from}`, f.itemDeadlineMs === null ? 'none' : formatDurationMs(f.itemDeadlineMs)],
     ['tier ladder', `${d.tiers.join(' → ')} (${d.source.tiers})`, f.ladder.join(' → ')],
   ];
   return rows.map(([setting, deployed, recommended]) => ({ setting, deployed, recommended, changed: !deployed.startsWith(recommended) }));

@@ -6,6 +6,7 @@ import type { DeployedSettings, SettingChange } from './client-settings.js';
 import type { MechanismFit } from './explain-stall.js';
 import type { FixSettings } from './fix-candidates.js';
 import type { SlotRule } from './search-world.js';
+import type { ModelledStall } from './stack-world.js';
 
 /** A fact the log cannot give, and where the value used comes from. */
 export interface GivenOrAssumed<T> {
@@ -63,11 +64,13 @@ export interface DiagnoseOutcome {
     budgetMs: GivenOrAssumed<number>;
     client: GivenOrAssumed<string | null>;
     slots: SlotRule;
-    /** The world the policies were searched in: the fitted world, or the --scenario world. */
-    world: 'fitted' | 'scenario';
+    /** The world the policies were searched in: the stack world (stalls as their mechanism's requests), the fitted world, or the --scenario world. */
+    world: 'stack' | 'fitted' | 'scenario';
   };
   deployed: DeployedSettings;
   stalls: StallExplanation[];
+  /** How the stack world modelled each stall (empty in the other worlds). */
+  modelledStalls: ModelledStall[];
   search: {
     policies: number;
     /** Searched policies whose runs differ from every earlier one's (the others behaved identically in this world). */

@@ -41,6 +41,8 @@ export interface MechanismFit {
   why: string;
   /** Requests the combination needs, per tier in ladder order, or null. */
   requestsPerTier: number[] | null;
+  /** How long the last request took when the combination ends in an answered one (read timeouts), ms, else null. */
+  lastAnsweredMs?: number | null;
 }
 
 /** The stack as deployed, as far as the mechanisms need it. */
@@ -216,6 +218,7 @@ function readTimeouts(options: { stall: StallToExplain; stack: DeployedStack; cl
           errorMs: 0,
           why: `${n} × ${each}${wn.mean > 0 ? ` + backoff ${formatDurationMs(wn.mean)}` : ''} = ${formatDurationMs(n * timeoutMs + wn.mean)}, leaving ${formatDurationMs(Math.max(0, tail))} for the last request (${typical ? 'like a typical request' : `${(Math.max(0, tail) / Math.max(1, stall.typicalMs)).toFixed(0)}× the typical ${formatDurationMs(stall.typicalMs)}, itself slow`}); needs the API silent past its own ~${formatDurationMs(RETRY_BUDGET_MS)} budget on every timed-out request (a hang)`,
           requestsPerTier: next,
+          lastAnsweredMs: Math.max(0, tail),
         }, 'answered');
       }
     }

@@ -12,6 +12,8 @@ import { formatDurationMs } from '../units/duration.js';
 import type { DiagnoseOutcome, GivenOrAssumed, StallExplanation } from './diagnose-outcome.js';
 import type { MechanismFit } from './explain-stall.js';
 
+const WORLD_LABEL: Record<DiagnoseOutcome['facts']['world'], string> = { stack: 'stack world', fitted: 'fitted world', scenario: '--scenario world' };
+
 const VERDICT_LABEL: Record<MechanismFit['verdict'], string> = { fits: 'FITS', near: 'NEAR', undecided: 'OPEN', cannot: 'NO' };
 
 /** The whole story as text. */
@@ -58,8 +60,9 @@ export function renderDiagnoseText(options: { outcome: DiagnoseOutcome; styles: 
     const m = o.night.fix.metrics;
     out.push(`  the night under the fix:          makespan ${formatDurationMs(m.makespanMs)} (${o.night.fix.planRatio.toFixed(2)}× its lower bound ${formatDurationMs(o.night.fix.planLowerBoundMs)} on ${o.facts.planConcurrency.value} slots), ${pct(m.successRate)} priced, ${m.scrapfly.creditsCharged} credits`);
   }
-  out.push(`  fitted world over ${o.search.seeds.length} seeds:  baseline ${stats(o.baseline)}`);
-  if (r) out.push(`  ${' '.repeat(`fitted world over ${o.search.seeds.length} seeds:`.length)}  fix      ${stats(r.stats)}`);
+  const over = `${WORLD_LABEL[o.facts.world]} over ${o.search.seeds.length} seeds:`;
+  out.push(`  ${over}  baseline ${stats(o.baseline)}`);
+  if (r) out.push(`  ${' '.repeat(over.length)}  fix      ${stats(r.stats)}`);
   if (r) out.push(`  verified over ${o.search.verifySeeds.length} seeds (what check runs): fix ${stats(r.verified)}`);
 
   out.push('');

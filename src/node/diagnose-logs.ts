@@ -26,6 +26,8 @@ import type { DiagnoseOutcome, DiagnosedPolicy, NightRun, StallExplanation } fro
 import { explainStall, type DeployedStack } from '../diagnose/explain-stall.js';
 import { buildFixCandidates, type FixCandidate } from '../diagnose/fix-candidates.js';
 import { buildSearchWorld, type SlotRule } from '../diagnose/search-world.js';
+import { buildStackWorld, HANG_HOLD_MAX_MS, HANG_HOLD_MIN_MS, type ModelledStall } from '../diagnose/stack-world.js';
+import { RETRY_CLIENT_TIMEOUT_MS } from '../scrapfly/timeout-rules.js';
 import { runSimulationPool } from './run-simulation-pool.js';
 
 /** The share of items a recommendation must price (in 95% of runs). */
@@ -107,13 +109,41 @@ export async function diagnoseLogs(options: {
 
   const stalls = explainStalls({ replay: replayed, deployed, plan, known });
 
-  // The search world: the fitted world, or the known world, with the real stack put back.
+  // The search world: the known world; else the stack world (the stalls as the requests their
+  // mechanism says they were) when the client is known; else the fitted world. Then the network
+  // and the slot rule are put back.
   const fittedJson = replay.fitted?.scenario.json;
   if (!known && !fittedJson) throw new Error('diagnose needs the fitted world');
-  const worldJson = buildSearchWorld({ scenario: known ? known.json : (fittedJson as Record<string, unknown>), slots: options.slots, addNetwork: !known });
-  const baselineJson: Record<string, unknown> = known
-    ? formatPolicyJson(known.base, { name: 'baseline' })
-    : ({ ...((fittedJson as { policies: Array<Record<string, unknown>> }).policies[0] as Record<string, unknown>), name: 'baseline' } as Record<string, unknown>);
+  let base: Record<string, unknown>;
+  let baselineJson: Record<string, unknown>;
+  let worldKind: DiagnoseOutcome['facts']['world'];
+  let modelled: ModelledStall[] = [];
+  if (known) {
+    base = known.json;
+    baselineJson = formatPolicyJson(known.base, { name: 'baseline' });
+    worldKind = 'scenario';
+  } else if (deployed.client !== null && deployed.clientSpec !== null) {
+    const stack = buildStackWorld({ fitted: fittedJson as Record<string, unknown>, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec), tiers: deployed.tiers });
+    base = stack.json;
+    modelled = stack.modelled;
+    baselineJson = {
+      name: 'baseline',
+      description: `The stack as deployed: ${deployed.workers} workers, ${deployed.execution}, the ${deployed.client} client, ${deployed.tiers.join(' → ')} escalating on any failure.`,
+      workers: deployed.workers,
+      execution: deployed.execution,
+      client: { preset: deployed.client },
+      tiers: [...deployed.tiers],
+      escalateOn: ['any'],
+    };
+    worldKind = 'stack';
+    notes.push(`the search world turns each stall into the requests its mechanism says (${modelled.map((m) => `${m.machine}: ${m.words}`).join('; ') || 'no stall modelled'}); how long Scrapfly kept a silent request running after the client gave up is not in the log (UNCONFIRMED: ${formatDurationMs(HANG_HOLD_MIN_MS)}–${formatDurationMs(HANG_HOLD_MAX_MS)} past the read timeout), and the machines that stalled stall again, no other`);
+  } else {
+    base = fittedJson as Record<string, unknown>;
+    baselineJson = { ...((fittedJson as { policies: Array<Record<string, unknown>> }).policies[0] as Record<string, unknown>), name: 'baseline' };
+    worldKind = 'fitted';
+    notes.push('the client is not known, so the search world is the fitted world: each stall is one silent request as long as the stall, and a client that gives up on it leaves its slot held that long under --slots held (an upper bound)');
+  }
+  const worldJson = buildSearchWorld({ scenario: base, slots: options.slots, addNetwork: !known });
   const body = d.fit.items.lognormal;
   const typicalP99Ms = body ? body.medianMs * Math.exp(2.3263 * body.sigma) : Math.max(1000, d.fit.items.empiricalMs[Math.floor(d.fit.items.empiricalMs.length * 0.99)] ?? 10_000);
   const candidates = buildFixCandidates({ planConcurrency: plan, client: clientForSearch, typicalP99Ms });
@@ -139,7 +169,8 @@ export async function diagnoseLogs(options: {
   // The cheapest that also holds on the logged night and over the CI gate's seeds.
   options.onStep?.('replaying the cheapest policies on the logged night');
   const nightCandidates = meeting.slice(0, NIGHT_CANDIDATES);
-  const night = await replayNight({ replay, log, run, d, name: options.name, policies: nightCandidates.map((r) => r.point.policy), slots: options.slots, budgetMs: options.budgetMs, plan, stallThresholdMs: options.stallThresholdMs, signal: options.signal });
+  const stackOf = worldKind === 'stack' ? (json: Record<string, unknown>) => buildStackWorld({ fitted: json, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec as ClientSpec), tiers: deployed.tiers }).json : null;
+  const night = await replayNight({ replay, log, run, d, name: options.name, stackOf, policies: nightCandidates.map((r) => r.point.policy), slots: options.slots, budgetMs: options.budgetMs, plan, stallThresholdMs: options.stallThresholdMs, signal: options.signal });
   const verifySeeds = listSeeds({ firstSeed: 1, count: VERIFY_SEEDS });
   let recommended: DiagnoseOutcome['recommended'] = null;
   let fixNight: NightRun | null = null;
@@ -177,10 +208,11 @@ export async function diagnoseLogs(options: {
       budgetMs: { value: options.budgetMs, source: options.budgetSource },
       client: { value: deployed.client, source: options.client !== null ? 'option' : known ? 'scenario' : 'assumed' },
       slots: options.slots,
-      world: known ? 'scenario' : 'fitted',
+      world: worldKind,
     },
     deployed,
     stalls,
+    modelledStalls: modelled,
     search: { distinct: distinct.length, policies: scenario.policies.length, seeds, runs: scenario.policies.length * seeds.length, threads: samples.threads ?? 0, thresholds: thresholdTexts, meeting: meeting.length, verifySeeds },
     recommended,
     baseline: analysis.points[0]?.stats as DiagnoseOutcome['baseline'],
@@ -205,6 +237,11 @@ export function rankByCost(points: readonly SweepPointResult[]): SweepPointResul
   const band = cheapest + Math.max(1, CREDIT_TOLERANCE * cheapest);
   const inBand = (r: SweepPointResult) => r.stats.creditsMean <= band;
   return [...points].sort((a, b) => Number(inBand(b)) - Number(inBand(a)) || (inBand(a) ? a.stats.makespanP95Ms - b.stats.makespanP95Ms || compareCost(a, b) : compareCost(a, b)));
+}
+
+/** The read timeout a client applies with retry=true, ms, or null for none. */
+function readTimeoutOf(spec: ClientSpec): number | null {
+  return spec.readTimeoutMs === 'auto' ? RETRY_CLIENT_TIMEOUT_MS : spec.readTimeoutMs;
 }
 
 function parseThreshold(text: string, budgetMs: number): BudgetThreshold {
@@ -241,6 +278,18 @@ function inferDeployed(options: { diagnosis: DiagnoseOutcome['replay']['diagnosi
       client: options.client !== null ? '--client' : known ? '--scenario' : 'unknown',
       tiers: known ? '--scenario' : 'assumed',
     },
+    policy: known
+      ? {
+          callTimeoutMs: known.base.callTimeoutMs,
+          timeoutSemantics: known.base.timeoutSemantics,
+          itemDeadlineMs: known.base.itemDeadlineMs,
+          escalateOn: [...known.base.escalateOn],
+          retryOn: [...known.base.retry.on],
+          retryCalls: known.base.retry.maxCalls,
+          tierRetry: known.base.tiers.map((t) => t.retry),
+          tierTimeoutsMs: known.base.tiers.map((t) => t.timeoutMs),
+        }
+      : null,
   };
 }
 
@@ -279,8 +328,9 @@ function explainStalls(options: { replay: DiagnoseOutcome['replay']; deployed: D
 }
 
 /**
- * The logged night (the exact per-item world, every stalled machine hanging on every request)
- * replayed under `policies`, with the search's slot rule and the network put back.
+ * The logged night (the exact per-item world: every machine takes its logged time; in the stack
+ * world the stalled ones are the requests their mechanism says) replayed under `policies`, with
+ * the search's slot rule and the network put back.
  */
 async function replayNight(options: {
   replay: Awaited<ReturnType<typeof replayLog>>;
@@ -288,6 +338,8 @@ async function replayNight(options: {
   run: LoggedRun;
   d: DiagnoseOutcome['replay']['diagnosis'];
   name: string;
+  /** Turns the night's exact world into its stack world (the stalls as their mechanism's requests), or null to keep it. */
+  stackOf: ((json: Record<string, unknown>) => Record<string, unknown>) | null;
   policies: readonly Policy[];
   slots: SlotRule;
   budgetMs: number;
@@ -304,7 +356,8 @@ async function replayNight(options: {
   const baseline = judge('baseline', (reproduced as ReplayReportRun).metrics);
   if (options.policies.length === 0) return { baseline, runs: [] };
   const built = buildReplayScenario({ diagnosis: d, run: options.run, name: `${options.name}-night`, source: options.log.source, latency: 'per-item', accountConcurrency: null, extraPolicies: options.policies });
-  const json = buildSearchWorld({ scenario: built.json, slots: options.slots, addNetwork: true });
+  const exact = options.stackOf ? options.stackOf(built.json) : built.json;
+  const json = buildSearchWorld({ scenario: exact, slots: options.slots, addNetwork: true });
   json['policies'] = (built.json['policies'] as unknown[]).slice(0);
   const scenario = parseScenario({ json, source: `the logged night of ${options.log.source}` });
   const names = options.policies.map((p) => built.extraPolicyNames.get(p.name) ?? p.name);

@@ -171,11 +171,11 @@ export async function runDiagnoseCommand(options: DiagnoseOptions, io: CliIo): P
         runs: reportRuns,
         budgetMs,
         description: `The night of ${log.source}, reproduced, and under the recommended fix`,
-        extraFiles: { 'diagnosis.json': `${JSON.stringify(buildDiagnoseJson(outcome), null, 2)}\n` },
+        // Written with the rest, all or nothing; they cannot name the folder they are in.
+        extraFiles: { 'diagnosis.json': `${JSON.stringify(buildDiagnoseJson(outcome), null, 2)}\n`, 'diagnosis.html': renderDiagnoseHtml({ outcome, runs: reportRuns }) },
         ifExists: 'suffix',
       });
       outcome.reportDir = showPath(io.cwd, written.dir);
-      writeFileSync(resolve(written.dir, 'diagnosis.html'), renderDiagnoseHtml({ outcome, runs: reportRuns }));
     } catch (error) {
       throw new BatchscopeError('REPORT_WRITE', `Failed to write the report under ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
     }

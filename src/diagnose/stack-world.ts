@@ -1,0 +1,97 @@
+/**
+ * The stack world: the fitted world (or the exact per-item world of the night) with each long stall turned back into the requests the
+ * mechanism that fits it says it was made of. A starts-only log gives one duration per machine,
+ * and the fitted world draws it as one request: a 33-minute stall is one silent 33-minute request,
+ * whose account slot a client that gives up would leave held for all that time. Under the
+ * mechanism "12 read timeouts of 160 s, then an answered request" the stalled machine is a machine
+ * whose requests go silent: here it hangs on each of those tiers' requests for longer than the
+ * deployed read timeout, and answers the last one after the time the arithmetic leaves.
+ *
+ * What the log cannot say, and what is assumed instead (documented, in the notes):
+ * - how long Scrapfly kept a silent request running after the client gave up: drawn uniformly from
+ *   `HANG_HOLD_MIN_MS` to `HANG_HOLD_MAX_MS` past the read timeout (UNCONFIRMED);
+ * - that the machines that stalled on the night stall again, and no other machine does.
+ * The deployed stack (its client, ladder, workers and execution) runs as `baseline` in this world,
+ * so the world can be checked against the night before a fix is trusted in it. Pure.
+ */
+import { RETRY_BUDGET_MS } from '../scrapfly/timeout-rules.js';
+import { formatDurationMs } from '../units/duration.js';
+import type { StallExplanation } from './diagnose-outcome.js';
+
+/** A silent request is kept running this long past the client's read timeout, at least, ms (UNCONFIRMED). */
+export const HANG_HOLD_MIN_MS = 10_000;
+/** …and at most, ms (UNCONFIRMED). */
+export const HANG_HOLD_MAX_MS = 80_000;
+
+const LEVELS = new Set(['plain', 'render_js', 'asp']);
+
+/** How one stall became requests in the stack world. */
+export interface ModelledStall {
+  machine: string;
+  /** The mechanism used, or `one-request` when none fits. */
+  as: 'read-timeouts' | 'scrapfly-budget' | 'slow-request' | 'one-request';
+  words: string;
+}
+
+/**
+ * The stack world's scenario JSON (no policies) from the fitted (or exact) world's, and how each
+ * stall was modelled. `readTimeoutMs` is the deployed client's; `tiers` the deployed ladder's names.
+ */
+export function buildStackWorld(options: { fitted: Record<string, unknown>; stalls: readonly StallExplanation[]; readTimeoutMs: number | null; tiers: readonly string[] }): { json: Record<string, unknown>; modelled: ModelledStall[] } {
+  const json = JSON.parse(JSON.stringify(options.fitted)) as Record<string, unknown>;
+  delete json['policies'];
+  delete json['budgets'];
+  const world = json['world'] as Record<string, unknown>;
+  const behaviour = world['behaviour'] as Record<string, Record<string, unknown>>;
+  // The stalls are modelled on their machines: no request elsewhere hangs.
+  if (behaviour['default']) delete behaviour['default']['hang'];
+  const domains = (world['domains'] ?? {}) as Record<string, unknown>;
+  const list = ((json['items'] as { list?: Array<{ name: string; url: string }> }).list ?? []) as Array<{ name: string; url: string }>;
+  const modelled: ModelledStall[] = [];
+  const R = options.readTimeoutMs;
+  const silent = R === null ? null : { type: 'uniform', minMs: R + HANG_HOLD_MIN_MS, maxMs: R + HANG_HOLD_MAX_MS };
+  options.stalls.forEach((stall, k) => {
+    if (stall.machineUncertain || stall.censored) return;
+    const item = list.find((i) => i.name === stall.machines[0]);
+    if (!item) return;
+    // An item with a host of its own (the exact per-item world) keeps it; else it gets one.
+    let host = new URL(item.url).host;
+    if (!(host in domains)) {
+      host = `stall-${k + 1}.replay.invalid`;
+      item.url = `https://${host}${new URL(item.url).pathname}`;
+    }
+    const m = stall.mechanisms.find((f) => (f.id === 'read-timeouts' || f.id === 'scrapfly-budget' || f.id === 'slow-request') && (f.verdict === 'fits' || f.verdict === 'near'));
+    const levels: Record<string, unknown> = {};
+    let as: ModelledStall['as'] = 'one-request';
+    let words = `one request of ${formatDurationMs(stall.durationMs)} (no mechanism fits)`;
+    if (m?.id === 'read-timeouts' && m.requestsPerTier && silent && m.requestsPerTier.length <= options.tiers.length && options.tiers.every((t) => LEVELS.has(t))) {
+      const counts = m.requestsPerTier;
+      const answered = m.lastAnsweredMs ?? null;
+      counts.forEach((count, t) => {
+        const level = options.tiers[t] as string;
+        const last = t === counts.length - 1;
+        if (last && answered !== null) {
+          levels[level] = { latency: { type: 'fixed', ms: Math.max(1, Math.round(answered)) }, hang: { p: (count - 1) / count, latency: silent } };
+        } else {
+          levels[level] = { hang: { p: 1, latency: silent } };
+        }
+      });
+      as = 'read-timeouts';
+      words = `${m.combination}: silent on those requests for ${formatDurationMs(silent.minMs)}–${formatDurationMs(silent.maxMs)}`;
+    } else if (m?.id === 'scrapfly-budget') {
+      levels['default'] = { hang: { p: 1, latency: { type: 'fixed', ms: RETRY_BUDGET_MS } } };
+      as = 'scrapfly-budget';
+      words = m.combination;
+    } else if (m?.id === 'slow-request') {
+      levels['default'] = { latency: { type: 'fixed', ms: Math.round(stall.durationMs) } };
+      as = 'slow-request';
+      words = m.combination;
+    } else {
+      levels['default'] = { hang: { p: 1, latency: { type: 'fixed', ms: Math.round(stall.durationMs) } } };
+    }
+    domains[host] = levels;
+    modelled.push({ machine: item.name, as, words });
+  });
+  world['domains'] = domains;
+  return { json, modelled };
+}
