@@ -11,8 +11,8 @@ import type { ModelledStall } from './stack-world.js';
 /** A fact the log cannot give, and where the value used comes from. */
 export interface GivenOrAssumed<T> {
   value: T;
-  /** `option` (given on the command line), `scenario` (from --scenario), `log` or `assumed`. */
-  source: 'option' | 'scenario' | 'log' | 'assumed';
+  /** `option` (given on the command line), `scenario` (from --scenario), `log`, `inferred` (from the log's arithmetic, not read) or `assumed`. */
+  source: 'option' | 'scenario' | 'log' | 'inferred' | 'assumed';
 }
 
 /** The mechanisms weighed against one stall. */

@@ -90,7 +90,7 @@ function renderStall(s: StallExplanation): string[] {
 }
 
 function given<T>(fact: GivenOrAssumed<T>, show: (v: T) => string): string {
-  return `${show(fact.value)}${fact.source === 'assumed' ? ' (ASSUMED)' : fact.source === 'option' ? '' : ` (from the ${fact.source})`}`;
+  return `${show(fact.value)}${fact.source === 'assumed' ? ' (ASSUMED)' : fact.source === 'inferred' ? ' (INFERRED)' : fact.source === 'option' ? '' : ` (from the ${fact.source})`}`;
 }
 
 function pct(share: number): string {

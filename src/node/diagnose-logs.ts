@@ -102,12 +102,26 @@ export async function diagnoseLogs(options: {
   const planSource = options.planConcurrency !== null ? 'option' : known ? 'scenario' : 'assumed';
   if (planSource === 'assumed') notes.push(`the Scrapfly plan's concurrency is not in the log: assumed ${plan}, the declared workers (--plan-concurrency)`);
 
-  const deployed = inferDeployed({ diagnosis: d, client: options.client, known });
+  let deployed = inferDeployed({ diagnosis: d, client: options.client, known });
   if (deployed.source.tiers === 'assumed') notes.push(`the log does not show the tier ladder: assumed ${deployed.tiers.join(' → ')}, escalating on any failure (--scenario to give the deployed policy)`);
-  const clientForSearch = deployed.client ?? 'plain';
-  if (deployed.client === null) notes.push('the client is not known (--client): the mechanisms are weighed for every preset, and the fix is searched for a plain client without retries of its own');
-
   const stalls = explainStalls({ replay: replayed, deployed, plan, known });
+  // An unknown client: when the read timeouts of exactly one preset fit the longest stall, that
+  // preset is the inference (said so); otherwise the client stays unknown.
+  let clientSource: DiagnoseOutcome['facts']['client']['source'] = options.client !== null ? 'option' : known ? 'scenario' : 'assumed';
+  if (deployed.client === null) {
+    const longest = stalls[0];
+    const fitting = [...new Set((longest?.mechanisms ?? []).filter((m) => m.id === 'read-timeouts' && m.verdict === 'fits').map((m) => m.client as string))];
+    if (fitting.length === 1) {
+      const name = fitting[0] as string;
+      deployed = { ...deployed, client: name, clientSpec: CLIENT_PRESETS[name] as ClientSpec, source: { ...deployed.source, client: 'INFERRED from the longest stall' } };
+      clientSource = 'inferred';
+      const others = Object.keys(CLIENT_PRESETS).filter((n) => n !== name);
+      notes.push(`the client is not known (--client): inferred ${name}, the only preset whose read timeouts fit the longest stall (${others.join(', ')} cannot); the fix is searched for it`);
+    } else {
+      notes.push(`the client is not known (--client): ${fitting.length === 0 ? 'no preset\'s read timeouts fit the longest stall' : `the read timeouts of ${fitting.join(' and ')} all fit`}; the mechanisms are weighed for every preset, and the fix is searched for a plain client without retries of its own`);
+    }
+  }
+  const clientForSearch = deployed.client ?? 'plain';
 
   // The search world: the known world; else the stack world (the stalls as the requests their
   // mechanism says they were) when the client is known; else the fitted world. Then the network
@@ -206,7 +220,7 @@ export async function diagnoseLogs(options: {
     facts: {
       planConcurrency: { value: plan, source: planSource },
       budgetMs: { value: options.budgetMs, source: options.budgetSource },
-      client: { value: deployed.client, source: options.client !== null ? 'option' : known ? 'scenario' : 'assumed' },
+      client: { value: deployed.client, source: clientSource },
       slots: options.slots,
       world: worldKind,
     },

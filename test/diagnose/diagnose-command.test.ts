@@ -121,6 +121,24 @@ describe('diagnose', () => {
     expect(out.night.fix.meetsBudget).toBe(true);
   }, 120_000);
 
+  it("the seed's log with the plan and the budget alone: the SDK's retries × tiers explain the 33m48s stall, the client is inferred and marked so, and the night under the fix ends within 1.25× of its lower bound with at least 98% priced", async () => {
+    const r = await runCliCaptured(['diagnose', 'scenarios/logs/batch_20250806_030023_901652f0.txt', '--plan-concurrency', '5', '--budget', '15m', '--json', ...FAST]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.facts.client).toEqual({ value: 'python-sdk', source: 'inferred' });
+    const [stall] = out.stalls;
+    expect(stall).toMatchObject({ machines: ['OneLaser Hydra 7'], durationMs: 2_028_000, inferred: true, workersHeld: 5 });
+    const sdk = stall.mechanisms.filter((m: { id: string; client: string }) => m.id === 'read-timeouts' && m.client === 'python-sdk');
+    expect(sdk.map((m: { verdict: string; requestsPerTier: number[] }) => [m.verdict, m.requestsPerTier])).toEqual([
+      ['fits', [5, 5, 3]],
+      ['near', [5, 5, 3]],
+    ]);
+    expect(stall.mechanisms.find((m: { id: string; client: string }) => m.id === 'read-timeouts' && m.client === 'plain').verdict).toBe('cannot');
+    expect(out.night.fix.planRatio).toBeLessThanOrEqual(1.25);
+    expect(out.night.fix.successRate).toBeGreaterThanOrEqual(0.98);
+    expect(out.night.fix.makespanMs).toBeLessThanOrEqual(900_000);
+  }, 120_000);
+
   it('refuses to start without a budget, and --base without --scenario, in one line and before reading the log', async () => {
     const noBudget = await runCliCaptured(['diagnose', 'does-not-exist.log']);
     expect(noBudget.code).toBe(2);
