@@ -11,11 +11,11 @@
  * - `GET /api/v1/events`: server-sent events for the admin page (see LiveFeed, BatchRunner).
  * - `GET /`: the admin page, or its sign-in form; `POST /login`, `POST /logout`.
  *
- * Every route but `/healthz`, the sign-in form and the page's static assets needs the bearer token
- * or a signed-in session (see ApiSessions: HttpOnly SameSite=Strict cookie, CSRF token on every
- * state-changing request). One batch runs per store (409 otherwise); bad bodies get 400 naming the
- * field. Closing the server cancels the running batch gracefully (it can be resumed) and waits for
- * it to record its state.
+ * Every route but `/healthz`, the sign-in form and the page's static assets (`/favicon.ico` among
+ * them) needs the bearer token or a signed-in session (see ApiSessions: HttpOnly SameSite=Strict
+ * cookie, CSRF token on every state-changing request). One batch runs per store (409 otherwise);
+ * bad bodies get 400 naming the field. Closing the server cancels the running batch gracefully (it
+ * can be resumed) and waits for it to record its state.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Policy } from '../engine/policy.js';
@@ -181,7 +181,8 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
     if (path === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (method === 'GET' && path === '/assets/admin.js') return sendPage(response, 200, 'text/javascript; charset=utf-8', ADMIN_SCRIPT);
     if (method === 'GET' && path === '/assets/admin.css') return sendPage(response, 200, 'text/css; charset=utf-8', ADMIN_STYLE);
-    if (method === 'GET' && path === '/assets/favicon.svg') return sendPage(response, 200, 'image/svg+xml', FAVICON_SVG);
+    // The browser asks for /favicon.ico on its own for pages that name no icon (the reports, /healthz).
+    if (method === 'GET' && (path === '/assets/favicon.svg' || path === '/favicon.ico')) return sendPage(response, 200, 'image/svg+xml', FAVICON_SVG);
     if (path === '/login' && method === 'POST') return signIn(request, response);
     const caller = sessions.authenticate(request);
     if (path === '/' && method === 'GET') {

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScaledClock } from '../../src/clock/real-clock.js';
 import { createPriceExtractor } from '../../src/extract/extract-price.js';
@@ -63,6 +63,39 @@ const consoleErrors: string[] = [];
 const requests: string[] = [];
 
 let setupError: unknown = null;
+
+/** The console errors and uncaught exceptions of `target`, as they happen. */
+function recordConsoleErrors(target: Page): string[] {
+  const errors: string[] = [];
+  target.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  target.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/**
+ * Runs `load` and answers the status of the /favicon.ico answer it led to, once that has loaded.
+ * Playwright does not report that request (the browser makes it on its own); the DevTools
+ * protocol does.
+ */
+async function loadWatchingFavicon(cdp: CDPSession, load: () => Promise<unknown>): Promise<number> {
+  const answered = new Promise<number>((resolve) => {
+    const statuses = new Map<string, number>();
+    cdp.on('Network.responseReceived', (event) => {
+      if (new URL(event.response.url).pathname === '/favicon.ico') statuses.set(event.requestId, event.response.status);
+    });
+    const settle = (event: { requestId: string }) => {
+      const status = statuses.get(event.requestId);
+      if (status !== undefined) resolve(status);
+    };
+    cdp.on('Network.loadingFinished', settle);
+    cdp.on('Network.loadingFailed', settle);
+  });
+  await cdp.send('Network.enable');
+  await load();
+  return answered;
+}
 
 /** Every test fails with the setup's error (in CI, a missing Chromium), rather than being skipped. */
 function ready(): void {
@@ -192,15 +225,34 @@ describe.skipIf(missing && !process.env['CI'])('admin page in headless Chromium'
     expect(await row.locator('td.resumable').textContent()).toBe('no');
   });
 
-  it('opens the batch report from its row', async () => {
+  it("opens the batch report from its row, with no console error (the browser's own favicon request included)", async () => {
     ready();
     const link = page.locator('#batches tbody tr').first().locator('a.report-link[data-file="index.html"]');
     await expect.poll(() => link.count()).toBe(1);
     const [report] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    const reportErrors = recordConsoleErrors(report);
     await report.waitForLoadState('load');
-    expect(report.url()).toMatch(new RegExp(`^${api.url}/api/v1/batches/batch_[^/]+/report/index\\.html$`));
+    const reportUrl = report.url();
+    expect(reportUrl).toMatch(new RegExp(`^${api.url}/api/v1/batches/batch_[^/]+/report/index\\.html$`));
     expect(await report.locator('svg.timeline').count()).toBe(1);
+    await report.evaluate('0');
+    expect(reportErrors).toEqual([]);
     await report.close();
+
+    // Chromium asks an origin for /favicon.ico once (it remembers a failure for the whole browser),
+    // and the /healthz page above asked first: a fresh browser shows what opening the report does.
+    const fresh = await launchChromium();
+    try {
+      const alone = await fresh.newContext();
+      await alone.addCookies(await context.cookies());
+      const tab = await alone.newPage();
+      const errors = recordConsoleErrors(tab);
+      expect(await loadWatchingFavicon(await alone.newCDPSession(tab), () => tab.goto(reportUrl))).toBeLessThan(400);
+      await tab.evaluate('0');
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('approves a flagged price change from the review queue', async () => {
