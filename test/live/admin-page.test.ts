@@ -203,6 +203,14 @@ describe.skipIf(missing && !process.env['CI'])('admin page in headless Chromium'
     await page.fill('input[name="max_workers"]', '2');
     await page.click('#start button[type="submit"]');
     await expect.poll(() => page.locator('#start-message').textContent()).toMatch(/^started batch_\d{8}_\d{6}_[0-9a-f]{8} \(12 machines\)$/);
+    // The batch runs about 5 s: its row's duration goes on while it runs (the list is not reloaded meanwhile).
+    const row = page.locator('#batches tbody tr').first();
+    const runningDuration = async () => {
+      if ((await row.count()) === 0) return 'no row';
+      const [status, shown] = await Promise.all([row.locator('td.status').textContent(), row.locator('td.duration').textContent()]);
+      return status === 'running' ? shown : `${status} (${shown})`;
+    };
+    await expect.poll(runningDuration, { timeout: 4_000, interval: 50 }).toMatch(/^[1-9]\d*s$/);
     const done = () => page.locator('#live-progress').getAttribute('data-done').then(Number);
     const bars = () => page.locator('#lanes g.lane[data-worker] rect.attempt').count();
     // Mid-batch: some machines done, others not, requests on the lanes.
@@ -219,7 +227,6 @@ describe.skipIf(missing && !process.env['CI'])('admin page in headless Chromium'
     expect(await page.locator('#lanes path.tmark').count()).toBeGreaterThan(0);
     expect(await page.locator('#lanes g[data-lane="zombies"] rect.zombie').count()).toBeGreaterThan(0);
     expect(await page.locator('#lanes rect[data-state="ok"]').count()).toBe(6);
-    const row = page.locator('#batches tbody tr').first();
     await expect.poll(() => row.locator('td.status').textContent()).toBe('completed');
     expect(await row.locator('td').nth(2).textContent()).toBe('12/12');
     expect(await row.locator('td.resumable').textContent()).toBe('no');

@@ -69,12 +69,16 @@ const PAGE_SCRIPT_START = String.raw`'use strict';
   }
 
   // ---- Batches and reviews: fetched once on load and again when the event stream says they changed.
+  /** performance.now() at the start of each running batch of the list, for its live duration (wall time). */
+  var runningSince = {};
   function loadBatches() {
     return api('GET', '/api/v1/batches').then(function (r) {
       if (r.status !== 200 || !r.json) return;
       var body = $('#batches tbody');
       body.textContent = '';
+      runningSince = {};
       r.json.batches.forEach(function (b) {
+        if (b.status === 'running' && b.duration_seconds !== null) runningSince[b.batch_id] = performance.now() - b.duration_seconds * 1000;
         var share = b.total === 0 ? 1 : b.done / b.total;
         var links = h('td', { class: 'report' });
         var files = b.report ? Object.keys(b.report.files) : [];
@@ -94,7 +98,7 @@ const PAGE_SCRIPT_START = String.raw`'use strict';
           h('td', { class: 'num' }, String(b.flagged_for_review)),
           h('td', null, b.fetch),
           h('td', { class: 'nowrap' }, utc(b.created_at)),
-          h('td', { class: 'num' }, duration(b.duration_seconds)),
+          h('td', { class: 'num duration' }, duration(b.duration_seconds)),
           resumable,
           links));
         body.lastChild.querySelector('.mini i').style.width = Math.round(share * 100) + '%';
@@ -163,8 +167,17 @@ const PAGE_SCRIPT_START = String.raw`'use strict';
 
 `;
 
-const PAGE_SCRIPT_END = String.raw`  /** The running batch's row follows its progress between list reloads. */
+const PAGE_SCRIPT_END = String.raw`  /** The running batches' durations go on with the page's clock between list reloads. */
+  function tickDurations() {
+    Object.keys(runningSince).forEach(function (batchId) {
+      var cell = document.querySelector('#batches tr[data-batch-id="' + batchId + '"] td.duration');
+      if (cell) cell.textContent = duration((performance.now() - runningSince[batchId]) / 1000);
+    });
+  }
+
+  /** The running batch's row follows its progress between list reloads. */
   function updateRow(batchId, p) {
+    tickDurations();
     var row = document.querySelector('#batches tr[data-batch-id="' + batchId + '"]');
     if (!row || !p) return;
     row.querySelector('td.progress .count').textContent = p.done + '/' + p.total;
@@ -181,8 +194,11 @@ const PAGE_SCRIPT_END = String.raw`  /** The running batch's row follows its pro
       drawLanes();
     }, 100);
   }
-  // While a batch runs, its lanes grow with the clock even between events.
-  setInterval(function () { if (lanes && lanes.running) drawLanes(); }, 500);
+  // While a batch runs, its lanes and its duration grow with the clock even between events.
+  setInterval(function () {
+    if (lanes && lanes.running) drawLanes();
+    tickDurations();
+  }, 500);
 
   $('#live-cancel').addEventListener('click', function () { if (lanes) act(lanes.batchId, 'cancel'); });
 
