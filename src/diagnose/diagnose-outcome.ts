@@ -49,8 +49,8 @@ export interface NightRun {
   /** Makespan within budget and at least 98% priced. */
   meetsBudget: boolean;
   /**
-   * The night's lower bound on the plan: the longest item (capped by the policy's item deadline)
-   * or the work spread over the plan's slots, whichever is longer, ms; and the makespan over it.
+   * The night's lower bound on the plan, whatever the policy: the logged work of the machines that
+   * did not stall spread over the plan's slots, or the longest of them, ms; and the makespan over it.
    */
   planLowerBoundMs: number;
   planRatio: number;
@@ -92,8 +92,12 @@ export interface DiagnoseOutcome {
   }) | null;
   /** The deployed baseline's statistics in the same world. */
   baseline: SweepStats;
+  /** Why that baseline does not look like the night (makespan p50 off by over 25%, priced share by over 2 points), or null. */
+  worldCheck: string | null;
   /** Other budget-meeting policies of the frontier, cheapest first. */
   runnerUps: DiagnosedPolicy[];
+  /** When nothing is recommended: the frontier's best at pricing (then the faster), at most 3; else empty. */
+  closest: DiagnosedPolicy[];
   /** The Pareto frontier of the search (makespan p95 × credits × priced), cheapest first, at most `FRONTIER_SHOWN`. */
   frontier: DiagnosedPolicy[];
   /** The night replayed: the reproduction and the recommended policy. */

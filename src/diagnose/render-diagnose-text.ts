@@ -37,7 +37,8 @@ export function renderDiagnoseText(options: { outcome: DiagnoseOutcome; styles: 
   out.push(styles.heading('3. What to change'));
   const r = o.recommended;
   if (r === null) {
-    out.push(`  no policy searched meets ${o.search.thresholds.join(' and ')} (${o.search.meeting} met it in the search before the night and verification checks)`);
+    out.push(`  no policy searched meets ${o.search.thresholds.join(' and ')} (${o.search.meeting} met it in the search before the night and verification checks); the closest:`);
+    for (const p of o.closest) out.push(`    ${p.name}: ${stats(p.stats)}`);
   } else {
     out.push(`  ${r.json['description'] as string}`);
     out.push('');
@@ -58,11 +59,12 @@ export function renderDiagnoseText(options: { outcome: DiagnoseOutcome; styles: 
   out.push(`  the night as logged (reproduced): makespan ${formatDurationMs(nb.makespanMs)}, ${pct(nb.successRate)} priced`);
   if (o.night.fix) {
     const m = o.night.fix.metrics;
-    out.push(`  the night under the fix:          makespan ${formatDurationMs(m.makespanMs)} (${o.night.fix.planRatio.toFixed(2)}× its lower bound ${formatDurationMs(o.night.fix.planLowerBoundMs)} on ${o.facts.planConcurrency.value} slots), ${pct(m.successRate)} priced, ${m.scrapfly.creditsCharged} credits`);
+    out.push(`  the night under the fix:          makespan ${formatDurationMs(m.makespanMs)} (${o.night.fix.planRatio.toFixed(2)}× the night's lower bound ${formatDurationMs(o.night.fix.planLowerBoundMs)}: the machines that did not stall on ${o.facts.planConcurrency.value} slots), ${pct(m.successRate)} priced, ${m.scrapfly.creditsCharged} credits`);
   }
   const over = `${WORLD_LABEL[o.facts.world]} over ${o.search.seeds.length} seeds:`;
   out.push(`  ${over}  baseline ${stats(o.baseline)}`);
   if (r) out.push(`  ${' '.repeat(over.length)}  fix      ${stats(r.stats)}`);
+  if (o.worldCheck) out.push(`  ${styles.stall(`WARNING: ${o.worldCheck}`)}`);
   if (r) out.push(`  verified over ${o.search.verifySeeds.length} seeds (what check runs): fix ${stats(r.verified)}`);
 
   out.push('');

@@ -34,6 +34,10 @@ import { runSimulationPool } from './run-simulation-pool.js';
 export const MIN_PRICED_SHARE = 0.98;
 /** Seeds per policy in the search. */
 export const DEFAULT_DIAGNOSE_SEEDS = 20;
+/** Machine runs (machines × policies × seeds) the search stays near when --seeds is not given: about 10 s on 2 cores. */
+export const ITEM_RUNS_BUDGET = 1_000_000;
+/** The fewest seeds per policy chosen by that rule. */
+const MIN_AUTO_SEEDS = 3;
 /** Seeds the recommendation is verified over: what `check` runs by default. */
 export const VERIFY_SEEDS = 50;
 /** Budget-meeting policies replayed on the night, cheapest first, before one is recommended. */
@@ -74,7 +78,8 @@ export async function diagnoseLogs(options: {
   client: string | null;
   known: KnownWorld | null;
   slots: SlotRule;
-  seeds: number;
+  /** Seeds per searched policy, or null to fit the search into `ITEM_RUNS_BUDGET`. */
+  seeds: number | null;
   firstSeed: number;
   threads?: number;
   signal?: AbortSignal;
@@ -168,7 +173,10 @@ export async function diagnoseLogs(options: {
   const budgetText = formatDurationMs(options.budgetMs);
   const thresholdTexts = [`makespan p95 <= ${budgetText}`, `success p95 >= ${Math.round(MIN_PRICED_SHARE * 100)}%`];
   const thresholds = thresholdTexts.map((text) => parseThreshold(text, options.budgetMs));
-  const seeds = listSeeds({ firstSeed: options.firstSeed, count: options.seeds });
+  const fitting = Math.floor(ITEM_RUNS_BUDGET / Math.max(1, scenario.policies.length * scenario.items.length));
+  const count = options.seeds ?? Math.max(MIN_AUTO_SEEDS, Math.min(DEFAULT_DIAGNOSE_SEEDS, fitting));
+  if (options.seeds === null && count < DEFAULT_DIAGNOSE_SEEDS) notes.push(`${scenario.items.length} machines × ${scenario.policies.length} policies: the search ran ${count} seeds per policy instead of ${DEFAULT_DIAGNOSE_SEEDS} to stay near ${ITEM_RUNS_BUDGET.toLocaleString('en-US')} machine runs (--seeds to choose)`);
+  const seeds = listSeeds({ firstSeed: options.firstSeed, count });
   options.onStep?.(`searching ${scenario.policies.length} policies over ${seeds.length} seeds`);
   const samples = await runPolicies({ scenario, policies: scenario.policies, seeds, threads: options.threads, stallThresholdMs: options.stallThresholdMs, signal: options.signal, onProgress: options.onProgress });
   const points: SweepPoint[] = scenario.policies.map((policy, index) => ({ index, workers: policy.workers, callTimeoutMs: policy.callTimeoutMs, timeoutSemantics: policy.timeoutSemantics, policy }));
@@ -205,6 +213,19 @@ export async function diagnoseLogs(options: {
   if (recommended === null && meeting.length > 0) {
     notes.push(`${meeting.length} policies met the budget in the search, but none of the ${nightCandidates.length} cheapest also met it on the logged night and over ${verifySeeds.length} seeds`);
   }
+  // The world is judged by its deployed baseline against the night before its fix is trusted.
+  const baselineStats = analysis.points[0]?.stats as DiagnoseOutcome['baseline'];
+  const nightMs = night.baseline.metrics.makespanMs;
+  const loggedPriced = pricedShareOf(run);
+  const checked = checkWorld({ baseline: baselineStats, nightMs, loggedPriced });
+  const worldCheck = checked === null ? null : `${checked}${worldKind === 'stack' && options.slots === 'held' ? ' (with --slots released a client that gives up frees its slot: try it)' : ''}`;
+  const items = scenario.items.length;
+  const allowed = Math.floor((1 - MIN_PRICED_SHARE) * items + 1e-9);
+  if (recommended === null) {
+    notes.push(`${Math.round(MIN_PRICED_SHARE * 100)}% priced of ${items} machines allows ${allowed === 0 ? 'no failure at all' : `${allowed} failure${allowed === 1 ? '' : 's'}`}: the closest policies are listed instead of a recommendation`);
+  }
+  // Without a recommendation: the frontier's best at pricing, the faster first among equals.
+  const closest = recommended !== null ? [] : distinct.filter((r) => r.onFrontier).sort((a, b) => b.stats.successP95 - a.stats.successP95 || a.stats.makespanP95Ms - b.stats.makespanP95Ms).slice(0, 3).map(asDiagnosed);
   const runnerUps = distinct
     .filter((r) => r.onFrontier && r.budget?.met && r.point.policy.name !== recommended?.name)
     .sort(compareCost)
@@ -229,8 +250,10 @@ export async function diagnoseLogs(options: {
     modelledStalls: modelled,
     search: { distinct: distinct.length, policies: scenario.policies.length, seeds, runs: scenario.policies.length * seeds.length, threads: samples.threads ?? 0, thresholds: thresholdTexts, meeting: meeting.length, verifySeeds },
     recommended,
-    baseline: analysis.points[0]?.stats as DiagnoseOutcome['baseline'],
+    baseline: baselineStats,
+    worldCheck,
     runnerUps,
+    closest,
     frontier: distinct.filter((r) => r.onFrontier).sort(compareCost).slice(0, FRONTIER_SHOWN).map(asDiagnosed),
     night: { baseline: night.baseline, fix: fixNight, tried: night.runs.map((r) => r.night) },
     emittedScenario: null,
@@ -251,6 +274,26 @@ export function rankByCost(points: readonly SweepPointResult[]): SweepPointResul
   const band = cheapest + Math.max(1, CREDIT_TOLERANCE * cheapest);
   const inBand = (r: SweepPointResult) => r.stats.creditsMean <= band;
   return [...points].sort((a, b) => Number(inBand(b)) - Number(inBand(a)) || (inBand(a) ? a.stats.makespanP95Ms - b.stats.makespanP95Ms || compareCost(a, b) : compareCost(a, b)));
+}
+
+/** A makespan this far (a share) from the night's, or a priced share this many points off, and the world does not look like the night. */
+const WORLD_MAKESPAN_TOLERANCE = 0.25;
+const WORLD_PRICED_TOLERANCE = 0.02;
+
+/** Why the search world's deployed baseline does not look like the night, or null when it does. */
+export function checkWorld(options: { baseline: { makespanP50Ms: number; successMean: number }; nightMs: number; loggedPriced: number | null }): string | null {
+  const { baseline, nightMs } = options;
+  const problems: string[] = [];
+  if (nightMs > 0 && Math.abs(baseline.makespanP50Ms - nightMs) > WORLD_MAKESPAN_TOLERANCE * nightMs) problems.push(`makespan p50 ${formatDurationMs(baseline.makespanP50Ms)} against the night's ${formatDurationMs(nightMs)}`);
+  if (options.loggedPriced !== null && Math.abs(baseline.successMean - options.loggedPriced) > WORLD_PRICED_TOLERANCE) problems.push(`${(baseline.successMean * 100).toFixed(1)}% priced against the log's ${(options.loggedPriced * 100).toFixed(1)}%`);
+  return problems.length === 0 ? null : `the deployed stack in the search world does not look like the night: ${problems.join(', ')}; a fix found in it is less trustworthy`;
+}
+
+/** The share of started machines the log shows priced, or null when it shows no outcome. */
+function pricedShareOf(run: LoggedRun): number | null {
+  const known = run.items.filter((i) => i.outcome !== null && i.outcome !== 'skipped');
+  if (known.length === 0) return null;
+  return known.filter((i) => i.outcome === 'priced').length / known.length;
 }
 
 /** The read timeout a client applies with retry=true, ms, or null for none. */
@@ -362,8 +405,13 @@ async function replayNight(options: {
   signal?: AbortSignal;
 }): Promise<{ baseline: NightRun; runs: Array<{ night: NightRun; report: ReplayReportRun }> }> {
   const { d } = options;
+  // The night's lower bound, whatever the policy: the work of the machines that did not stall
+  // (a fix may fail a stalled one at once) spread over the plan's slots, or the longest of them.
+  const work = d.timeline.items.filter((i) => !i.stalled);
+  const workMs = work.reduce((sum, i) => sum + i.durationMs, 0);
+  const longestMs = work.reduce((max, i) => Math.max(max, i.durationMs), 0);
+  const planLowerBoundMs = Math.max(longestMs, workMs / Math.max(1, Math.min(options.plan, work.length)));
   const judge = (policy: string, metrics: NightRun['metrics']): NightRun => {
-    const planLowerBoundMs = Math.max(metrics.longestItemCappedMs, metrics.busyMs / Math.max(1, Math.min(options.plan, metrics.items)));
     return { policy, metrics, meetsBudget: metrics.makespanMs <= options.budgetMs && metrics.successRate >= MIN_PRICED_SHARE, planLowerBoundMs, planRatio: planLowerBoundMs > 0 ? metrics.makespanMs / planLowerBoundMs : 1 };
   };
   const reproduced = options.replay.reportRuns[0];

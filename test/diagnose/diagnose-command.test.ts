@@ -14,6 +14,7 @@ import { renderTextLog } from '../../src/replay/render-text-log.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { describeSimulationRun, simulatePolicy } from '../../src/scenario/simulate-policy.js';
 import { parseScenarioText } from '../../src/scenario/parse-scenario.js';
+import { checkWorld } from '../../src/node/diagnose-logs.js';
 import { runCliCaptured } from '../support/run-cli-in-process.js';
 
 const FAST = ['--seeds', '4', '--threads', '0', '--no-report'];
@@ -82,6 +83,7 @@ describe('diagnose', () => {
     expect(longest.mechanisms.find((m: { id: string }) => m.id === 'scrapfly-budget').verdict).toBe('cannot');
     // The stack world's deployed baseline must look like the night before its fix is trusted.
     expect(out.baseline.makespanP50Ms).toBeGreaterThan(15 * 60_000);
+    expect(out.worldCheck).toBeNull();
     expect(out.recommended).not.toBeNull();
     expect(out.recommended.json.execution).toBe('concurrent');
     expect(out.recommended.json.timeoutSemantics).toBe('abandon');
@@ -134,10 +136,18 @@ describe('diagnose', () => {
       ['near', [5, 5, 3]],
     ]);
     expect(stall.mechanisms.find((m: { id: string; client: string }) => m.id === 'read-timeouts' && m.client === 'plain').verdict).toBe('cannot');
+    expect(out.worldCheck).toBeNull();
     expect(out.night.fix.planRatio).toBeLessThanOrEqual(1.25);
     expect(out.night.fix.successRate).toBeGreaterThanOrEqual(0.98);
     expect(out.night.fix.makespanMs).toBeLessThanOrEqual(900_000);
   }, 120_000);
+
+  it("says when the search world's deployed stack does not look like the night", () => {
+    expect(checkWorld({ baseline: { makespanP50Ms: 3_178_000, successMean: 0.999 }, nightMs: 3_169_000, loggedPriced: null })).toBeNull();
+    expect(checkWorld({ baseline: { makespanP50Ms: 1_245_000, successMean: 0.945 }, nightMs: 2_426_000, loggedPriced: 1 })).toBe(
+      "the deployed stack in the search world does not look like the night: makespan p50 20m45s against the night's 40m26s, 94.5% priced against the log's 100.0%; a fix found in it is less trustworthy",
+    );
+  });
 
   it('refuses to start without a budget, and --base without --scenario, in one line and before reading the log', async () => {
     const noBudget = await runCliCaptured(['diagnose', 'does-not-exist.log']);

@@ -38,7 +38,8 @@ export interface DiagnoseOptions extends LogReadingOptions {
   scenario: string | null;
   base: string | null;
   slots: SlotRule;
-  seeds: number;
+  /** Seeds per searched policy, or null for the default (20, fewer for a large batch). */
+  seeds: number | null;
   firstSeed: number;
   threads: number | null;
   emitScenario: string | null;
@@ -57,7 +58,7 @@ export function describeDiagnose(y: Argv): Argv {
     .option('scenario', { type: 'string', describe: 'Start from a known world: search in this scenario\'s world, with its policy as the deployed one' })
     .option('base', { type: 'string', describe: 'With --scenario: the policy that was deployed (default: its first)' })
     .option('slots', { choices: ['held', 'released'] as const, default: 'held' as const, describe: 'What a client disconnect does to its Scrapfly slot: held until the scrape ends (inferred from the docs) or released' })
-    .option('seeds', { type: 'number', default: DEFAULT_DIAGNOSE_SEEDS, describe: 'Monte Carlo runs per searched policy' })
+    .option('seeds', { type: 'number', describe: `Monte Carlo runs per searched policy (default ${DEFAULT_DIAGNOSE_SEEDS}, fewer for a batch of thousands of machines)` })
     .option('seed', { ...SEED_OPTION, describe: 'First seed of the search (default 1)' })
     .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('emit-scenario', { type: 'string', describe: 'Write the regression scenario (the world, the deployed policy expected to exceed, the fix expected to pass) for batchscope check' })
@@ -99,7 +100,7 @@ export function readDiagnoseOptions(argv: Record<string, unknown>): DiagnoseOpti
     scenario,
     base,
     slots: argv['slots'] === 'released' ? 'released' : 'held',
-    seeds: readCountOption(argv['seeds'], '--seeds', { min: 1, max: 1000 }),
+    seeds: argv['seeds'] === undefined ? null : readCountOption(argv['seeds'], '--seeds', { min: 1, max: 1000 }),
     firstSeed: typeof seed === 'number' ? seed : 1,
     threads: readThreadsOption(argv['threads']),
     emitScenario: text('emit-scenario'),
