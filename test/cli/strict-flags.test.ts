@@ -38,6 +38,8 @@ describe('strict flags, before any work', () => {
     ['simulate --face bogus', () => ['simulate', incident, '--report-dir', join(temp.dir, 'reports'), '--face', 'bogus'], /^error: Invalid values: Argument: face, Given: "bogus", Choices: "direct", "msw"\n$/],
     ['simulate without a scenario', () => ['simulate'], /^error: Missing required argument: scenario\n$/],
     ['replay --bogus', () => ['replay', log, '--emit-scenario', join(temp.dir, 'x.json'), '--limt', '5'], /^error: Unknown argument: limt\n$/],
+    ['diagnose --bogus', () => ['diagnose', log, '--budget', '15m', '--emit-scenario', join(temp.dir, 'x.json'), '--report-dir', join(temp.dir, 'reports'), '--limt', '5'], /^error: Unknown argument: limt\n$/],
+    ['diagnose --client bogus', () => ['diagnose', log, '--budget', '15m', '--report-dir', join(temp.dir, 'reports'), '--client', 'bogus'], /^error: Invalid values: Argument: client, Given: "bogus", Choices: "python-sdk", "plain"\n$/],
     ['check --bogus', () => ['check', incident, '--report-dir', join(temp.dir, 'reports'), '--limt', '5'], /^error: Unknown argument: limt\n$/],
     ['sweep --bogus', () => ['sweep', incident, '--workers', '1..2', '--report-dir', join(temp.dir, 'reports'), '--limt', '5'], /^error: Unknown argument: limt\n$/],
     ['import --bogus', () => ['import', machines, '--store', store, '--limt', '5'], /^error: Unknown argument: limt\n$/],
@@ -63,7 +65,7 @@ describe('strict flags, before any work', () => {
 
   it('--report-dir naming a file fails at once with one line, before any simulation', async () => {
     const file = join(temp.dir, 'machines.csv');
-    for (const args of [['simulate', incident, '--report-dir', file], ['check', incident, '--report-dir', join(file, 'sub')], ['sweep', incident, '--workers', '1..2', '--report-dir', file]]) {
+    for (const args of [['simulate', incident, '--report-dir', file], ['check', incident, '--report-dir', join(file, 'sub')], ['sweep', incident, '--workers', '1..2', '--report-dir', file], ['diagnose', log, '--budget', '15m', '--report-dir', file]]) {
       const result = await runCliCaptured(args, { cwd: temp.dir });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^error: --report-dir .*machines\.csv.*: (is a file, not a folder|.*machines\.csv is a file, not a folder)\n$/);
