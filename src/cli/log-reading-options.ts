@@ -7,7 +7,8 @@ import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { readLogLines } from '../node/read-log-lines.js';
-import { DEFAULT_REPLAY_STALL_THRESHOLD_MS } from '../replay/diagnose-run.js';
+import { DEFAULT_REPLAY_STALL_THRESHOLD_MS, diagnoseRun } from '../replay/diagnose-run.js';
+import type { FitInput } from '../replay/fit-world.js';
 import { DEFAULT_MIN_DURATION_MS } from '../replay/estimate-concurrency.js';
 import type { ParsedLog } from '../replay/log-records.js';
 import { parseTimeZone, UTC_ZONE, type NaiveZone } from '../replay/naive-zone.js';
@@ -51,12 +52,7 @@ export function describeLogReadingOptions(y: Argv): Argv {
 export function readLogReadingOptions(argv: Record<string, unknown>): LogReadingOptions {
   const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
   if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
-  const text = (key: string): string | null => {
-    const v = argv[key];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${key} needs a value`);
-    return v;
-  };
+  const text = (key: string) => readTextOption(argv, key);
   const linePattern = text('line-pattern');
   if (linePattern !== null) compileLinePattern(linePattern);
   const timeFormat = text('time-format');
@@ -82,6 +78,31 @@ export function readLogReadingOptions(argv: Record<string, unknown>): LogReading
     stallThresholdMs: threshold ?? DEFAULT_REPLAY_STALL_THRESHOLD_MS,
     skipMalformed: Boolean(argv['skip-malformed']),
   };
+}
+
+/** A string option's value, or null when absent; an empty one is a one-line UsageError. */
+export function readTextOption(argv: Record<string, unknown>, key: string): string | null {
+  const v = argv[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${key} needs a value`);
+  return v;
+}
+
+/**
+ * The runs of other nights' logs, each diagnosed, to fit the world on together with the first
+ * log's (runs without items are left out).
+ */
+export async function readOtherNights(options: { files: readonly string[]; cwd: string; reading: LogReadingOptions; signal: AbortSignal }): Promise<FitInput[]> {
+  const out: FitInput[] = [];
+  const r = options.reading;
+  for (const file of options.files) {
+    const { log, label } = await readLogFile({ file, cwd: options.cwd, reading: r, signal: options.signal });
+    for (const run of log.runs) {
+      if (run.items.length === 0) continue;
+      out.push({ source: label, run, diagnosis: diagnoseRun({ run, stallThresholdMs: r.stallThresholdMs, resolutionMs: log.resolutionMs, minDurationMs: r.minDurationMs }) });
+    }
+  }
+  return out;
 }
 
 /** Reads and parses one log file; `label` is how it is named in messages (relative to `cwd`). */

@@ -19,7 +19,6 @@ import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import { analyzeSweep, compareCost, type SweepPointResult } from '../sweep/analyze-sweep.js';
 import type { SweepPoint } from '../sweep/build-sweep-points.js';
-import { summarizeSweepPoint } from '../sweep/summarize-sweep-point.js';
 import { formatDurationMs } from '../units/duration.js';
 import { clientSettingsFor, diffSettings, type DeployedSettings } from '../diagnose/client-settings.js';
 import type { DiagnoseOutcome, DiagnosedPolicy, NightRun, StallExplanation } from '../diagnose/diagnose-outcome.js';

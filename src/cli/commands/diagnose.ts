@@ -16,14 +16,12 @@ import { buildDiagnoseJson } from '../../diagnose/build-diagnose-json.js';
 import { renderDiagnoseHtml } from '../../diagnose/render-diagnose-html.js';
 import { renderDiagnoseText } from '../../diagnose/render-diagnose-text.js';
 import type { SlotRule } from '../../diagnose/search-world.js';
-import { diagnoseRun } from '../../replay/diagnose-run.js';
-import type { FitInput } from '../../replay/fit-world.js';
 import { selectRun } from '../../replay/replay-log.js';
 import { parseJsonc } from '../../scenario/parse-jsonc.js';
 import { parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
-import { describeLogReadingOptions, readLogFile, readLogReadingOptions, type LogReadingOptions } from '../log-reading-options.js';
+import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, readTextOption, type LogReadingOptions } from '../log-reading-options.js';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import { requireFolderPath } from '../require-folder.js';
 import { createTerminalStyles } from '../terminal-styles.js';
@@ -77,12 +75,7 @@ export function readDiagnoseOptions(argv: Record<string, unknown>): DiagnoseOpti
     budgetMs = parseDurationMs(String(argv['budget']));
     if (budgetMs === null || budgetMs <= 0) throw new UsageError(`--budget must be a duration such as 15m, got ${String(argv['budget'])}`);
   }
-  const text = (key: string): string | null => {
-    const v = argv[key];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${key} needs a value`);
-    return v;
-  };
+  const text = (key: string) => readTextOption(argv, key);
   const scenario = text('scenario');
   const base = text('base');
   if (base !== null && scenario === null) throw new UsageError('--base names a policy of --scenario: give --scenario <file> too');
@@ -118,14 +111,7 @@ export async function runDiagnoseCommand(options: DiagnoseOptions, io: CliIo): P
   const controller = new AbortController();
   const { log } = await readLogFile({ file: options.log, cwd: io.cwd, reading: options, signal: controller.signal });
   const run = selectRun(log, options.run);
-  const fitWith: FitInput[] = [];
-  for (const other of options.moreLogs) {
-    const { log: parsed, label } = await readLogFile({ file: other, cwd: io.cwd, reading: options, signal: controller.signal });
-    for (const r of parsed.runs) {
-      if (r.items.length === 0) continue;
-      fitWith.push({ source: label, run: r, diagnosis: diagnoseRun({ run: r, stallThresholdMs: options.stallThresholdMs, resolutionMs: parsed.resolutionMs, minDurationMs: options.minDurationMs }) });
-    }
-  }
+  const fitWith = await readOtherNights({ files: options.moreLogs, cwd: io.cwd, reading: options, signal: controller.signal });
   const name = `diagnose-${basename(log.source).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
   const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'diagnose', width: io.columns ?? 80, afterMs: 1000 });
   const { outcome, regressionScenario, reportRuns } = await diagnoseLogs({

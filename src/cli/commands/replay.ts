@@ -11,13 +11,11 @@ import { BatchscopeError, UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
-import { diagnoseRun } from '../../replay/diagnose-run.js';
-import type { FitInput } from '../../replay/fit-world.js';
 import { renderReplayText } from '../../replay/render-replay-text.js';
 import { replayLog, selectRun } from '../../replay/replay-log.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
 import type { CliIo } from '../cli-io.js';
-import { describeLogReadingOptions, readLogFile, readLogReadingOptions, type LogReadingOptions } from '../log-reading-options.js';
+import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, type LogReadingOptions } from '../log-reading-options.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';
 
@@ -105,14 +103,7 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
   const controller = new AbortController();
   const { log } = await readLogFile({ file: options.log, cwd: io.cwd, reading: options, signal: controller.signal });
   const run = selectRun(log, options.run);
-  const fitWith: FitInput[] = [];
-  for (const other of options.moreLogs) {
-    const { log: parsed, label } = await readLogFile({ file: other, cwd: io.cwd, reading: options, signal: controller.signal });
-    for (const r of parsed.runs) {
-      if (r.items.length === 0) continue;
-      fitWith.push({ source: label, run: r, diagnosis: diagnoseRun({ run: r, stallThresholdMs: options.stallThresholdMs, resolutionMs: parsed.resolutionMs, minDurationMs: options.minDurationMs }) });
-    }
-  }
+  const fitWith = await readOtherNights({ files: options.moreLogs, cwd: io.cwd, reading: options, signal: controller.signal });
   const name = `replay-${basename(shown).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
   const result = await replayLog({
     log,
