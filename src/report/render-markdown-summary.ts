@@ -1,7 +1,8 @@
 /**
  * The Markdown summary of a run, sized for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`):
- * a comparison table of the policies, the warnings that explain them (slow requests, domains that
- * keep timing out, zombies, 429s), and collapsed sections with the timelines and per-domain stats.
+ * a comparison table of the policies (and their direct fetches when they made some), the warnings
+ * that explain them (slow requests, domains that keep timing out, zombies, 429s), and collapsed
+ * sections with the timelines and per-domain stats.
  */
 import { formatDurationMs } from '../units/duration.js';
 import type { RunMetrics } from './compute-metrics.js';
@@ -38,6 +39,9 @@ export function renderMarkdownSummary(options: { runs: readonly ReportRun[]; tim
   }
   if (options.description) out.push(options.description, '');
   const header = ['policy', 'makespan', 'lower bound', 'ratio', 'priced', 'failed', 'timed out', 'skipped', 'stall worker-min', 'all stalled', 'zombies', 'peak conc', '429s', 'credits'];
+  // Runs with direct tiers get their direct fetches and the sites' refusals (403, challenge pages, 429s).
+  const direct = runs.some((run) => run.metrics.direct.requests > 0);
+  if (direct) header.push('direct', 'refused');
   if (budgetMs !== null) header.push(`≤ ${formatDurationMs(budgetMs)}`);
   out.push(`| ${header.join(' | ')} |`);
   out.push(`|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
@@ -60,10 +64,18 @@ export function renderMarkdownSummary(options: { runs: readonly ReportRun[]; tim
       String(m.scrapfly.throttled),
       String(m.scrapfly.creditsCharged),
     ];
+    if (direct) row.push(String(m.direct.requests), String(m.direct.blocked + m.direct.throttled));
     if (budgetMs !== null) row.push(m.makespanMs <= budgetMs ? 'yes' : '**no**');
     out.push(`| ${row.join(' | ')} |`);
   }
   out.push('');
+  if (direct) {
+    for (const { metrics: m } of runs) {
+      if (m.direct.requests === 0) continue;
+      out.push(`- **${escapeCell(m.policy)}** direct: ${plural(m.direct.requests, 'direct fetch', 'direct fetches')} (no credits) · ${m.direct.blocked} refused (403 or a challenge page) · ${m.direct.throttled} × 429 · ${plural(m.direct.networkErrors, 'connection failure')}`);
+    }
+    out.push('');
+  }
   out.push('### What to look at');
   out.push('');
   for (const run of runs) out.push(`- **${escapeCell(run.metrics.policy)}**: ${describeFindings(run.metrics)}`);
@@ -116,8 +128,8 @@ function describeFindings(m: RunMetrics): string {
   return parts.length > 0 ? `${parts.join('. ')}.` : 'nothing unusual.';
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
 }
 
 /** Text safe inside a Markdown table cell. */

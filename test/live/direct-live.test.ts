@@ -1,5 +1,5 @@
 /** Direct fetching in live batches: the API's use_scrapfly=false and `run --direct`, against the mock's HTTP face. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createScaledClock } from '../../src/clock/real-clock.js';
@@ -85,6 +85,13 @@ describe('direct fetching in live batches', () => {
     expect(run.code).toBe(0);
     expect(mock.core.stats().requests).toBe(0);
     expect(mock.sites.stats().responses).toEqual({ 200: 8 - blocked, 403: blocked });
+    // The report's summary.md counts the direct fetches and the site's refusals.
+    const summary = readFileSync(join(temp.dir, 'reports', 'live', 'b-direct', 'summary.md'), 'utf8').split('\n');
+    const cells = (start: string) => summary.find((line) => line.startsWith(start))!.slice(2, -2).split(' | ');
+    const header = cells('| policy |');
+    const row = cells('| **live-default+direct** |');
+    expect([row[header.indexOf('direct')], row[header.indexOf('refused')]]).toEqual(['8', String(blocked)]);
+    expect(summary).toContain(`- **live-default+direct** direct: 8 direct fetches (no credits) · ${blocked} refused (403 or a challenge page) · 0 × 429 · 0 connection failures`);
     const s = openStore({ path: store });
     try {
       const results = s.batches.listResults('b-direct');

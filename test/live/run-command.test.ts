@@ -47,6 +47,10 @@ describe('run (live batch through the CLI)', () => {
     const log = readFileSync(join(reportDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log[0]).toMatchObject({ type: 'run.meta', mode: 'live', transport: 'http', batchId: 'b-cli', accountConcurrency: 6 });
     expect(log.filter((e) => e.type === 'item.end')).toHaveLength(12);
+    // No direct fetch, so summary.md has no direct columns nor direct line.
+    const summary = readFileSync(join(reportDir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/^\| policy \| makespan \|.* \| credits \|$/m);
+    expect(summary).not.toMatch(/direct/);
 
     // The key in any form, anywhere: output, store (database and WAL), run log, reports.
     for (const text of [run.stdout, run.stderr, imported.stdout]) expect(text).not.toContain(KEY);
