@@ -127,7 +127,8 @@ export function openDatabase(options: { path: string; readonly?: boolean }): Sql
       throw new StoreError(`The store ${path} has schema version ${version}; this version of batchscope reads up to ${SCHEMA_VERSION}`);
     }
     db.exec(SCHEMA);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    // Only when it differs: setting it rewrites the file's header (a dry-run import changes nothing).
+    if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
     return db;
   } catch (error) {
     db.close();

@@ -1,5 +1,5 @@
 /** Imports that behave: URLs matched once normalized, re-imports that say what changed, the same rules for CSV and JSON. */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,26 @@ describe('import', () => {
     } finally {
       s.close();
     }
+  });
+
+  it('a dry run creates no store, and leaves an existing one as it was, byte for byte', async () => {
+    const t = setUp();
+    const file = t.file('ok.json', JSON.stringify([{ name: 'Six', url: 'https://a.example/p/6', price: 100 }]));
+    const fresh = join(t.dir, 'new', 'fresh.db');
+    const dry = await runCliCaptured(['import', file, '--store', fresh, '--dry-run'], { cwd: t.dir });
+    expect([dry.code, dry.stdout, dry.stderr]).toEqual([0, 'would import 1 machines from ok.json: 1 new, 0 renamed, 0 unchanged; nothing written (--dry-run); there is no store new/fresh.db yet\n', '']);
+    const json = await runCliCaptured(['import', file, '--store', fresh, '--dry-run', '--json'], { cwd: t.dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ store: 'new/fresh.db', dryRun: true, inserted: 1, storeTotal: 0, storeExists: false });
+    expect(readdirSync(t.dir)).toEqual(['ok.json']);
+
+    expect((await runCliCaptured(['import', file, '--store', t.store], { cwd: t.dir })).code).toBe(0);
+    const again = t.file('again.json', JSON.stringify([{ name: 'Six v2', url: 'https://a.example/p/6/', price: 120 }, { name: 'Seven', url: 'https://a.example/p/7' }]));
+    const files = readdirSync(t.dir).sort();
+    const before = readFileSync(t.store);
+    const second = await runCliCaptured(['import', again, '--store', t.store, '--dry-run', '--update-prices'], { cwd: t.dir });
+    expect(second.stdout).toMatch(/^would import 2 machines from again\.json: 1 new, 1 renamed, 1 price updated, 0 unchanged; nothing written \(--dry-run\); the store store\.db holds 1\n/);
+    expect(readdirSync(t.dir).sort()).toEqual(files);
+    expect(readFileSync(t.store).equals(before)).toBe(true);
   });
 
   it('refuses a file that names one page twice under two spellings', async () => {

@@ -1,9 +1,9 @@
 /**
  * `import <file>`: adds machines to the store from a JSON or CSV file, matched by normalized URL.
  * Reports what changed for machines already in the store; known prices change only with
- * `--update-prices`; `--dry-run` shows the report without writing.
+ * `--update-prices`; `--dry-run` shows the report without writing (nor creating the store).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ImportChange, ImportReport } from '../../live/import-machines.js';
@@ -62,15 +62,17 @@ export async function runImportCommand(options: ImportOptions, io: CliIo): Promi
     throw new ImportError(`Failed to import ${shown}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(error)})`);
   }
   const machines = parseMachinesFile({ text, source: shown, format: options.format ?? undefined });
-  const store = openStore({ path: options.store });
+  const storeExists = options.store === ':memory:' || existsSync(options.store);
+  // A dry run creates no store: a missing one is compared as an empty one, in memory.
+  const store = openStore({ path: options.dryRun && !storeExists ? ':memory:' : options.store });
   try {
     const report = store.machines.importMachines(machines, { nowMs: Date.now(), updatePrices: options.updatePrices, dryRun: options.dryRun });
     const total = store.machines.listMachines().length;
     if (options.json) {
-      io.stdout(`${JSON.stringify({ file: shown, store: showPath(options.store, io.cwd), ...report, storeTotal: total })}\n`);
+      io.stdout(`${JSON.stringify({ file: shown, store: showPath(options.store, io.cwd), ...report, storeTotal: total, storeExists: storeExists || !options.dryRun })}\n`);
       return 0;
     }
-    io.stdout(renderImportReport(report, { file: shown, store: showPath(options.store, io.cwd), storeTotal: total }));
+    io.stdout(renderImportReport(report, { file: shown, store: showPath(options.store, io.cwd), storeTotal: total, storeExists: storeExists || !options.dryRun }));
     return 0;
   } finally {
     store.close();
@@ -78,14 +80,15 @@ export async function runImportCommand(options: ImportOptions, io: CliIo): Promi
 }
 
 /** The summary line, one line per difference with a known machine, and the hint for kept prices. */
-export function renderImportReport(report: ImportReport, options: { file: string; store: string; storeTotal: number }): string {
+export function renderImportReport(report: ImportReport, options: { file: string; store: string; storeTotal: number; storeExists?: boolean }): string {
   const counts = [`${report.inserted} new`, `${report.renamed} renamed`];
   if (report.pricesSet > 0) counts.push(`${report.pricesSet} ${report.pricesSet === 1 ? 'price' : 'prices'} added`);
   if (report.pricesUpdated > 0) counts.push(`${report.pricesUpdated} ${report.pricesUpdated === 1 ? 'price' : 'prices'} updated`);
   if (report.pricesKept > 0) counts.push(`${report.pricesKept} ${report.pricesKept === 1 ? 'price differs' : 'prices differ'} (kept)`);
   counts.push(`${report.unchanged} unchanged`);
   const verb = report.dryRun ? 'would import' : 'imported';
-  const tail = report.dryRun ? `nothing written (--dry-run); the store ${options.store} holds ${options.storeTotal}` : `the store ${options.store} holds ${options.storeTotal}`;
+  const holds = options.storeExists === false ? `there is no store ${options.store} yet` : `the store ${options.store} holds ${options.storeTotal}`;
+  const tail = report.dryRun ? `nothing written (--dry-run); ${holds}` : holds;
   const lines = [`${verb} ${report.total} machines from ${options.file}: ${counts.join(', ')}; ${tail}`];
   for (const change of report.changes) lines.push(`  ${describeChange(change)}`);
   if (report.pricesKept > 0) lines.push(`known prices were kept; pass --update-prices to replace them with the file's`);
