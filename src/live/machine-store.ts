@@ -221,7 +221,8 @@ export class MachineStore {
             }
           }
         }
-        if (problems.length === 1 && seen.size === 1) throw new LiveInputError(capitalize(problems[0] as string), 'id');
+        // One id named once: its one problem says it all.
+        if (problems.length === 1 && options.approve.length + options.reject.length === 1) throw new LiveInputError(capitalize(problems[0] as string), 'id');
         if (problems.length > 0) throw new LiveInputError(`Nothing was changed: ${problems.join('; ')}`, 'id');
         for (const id of options.approve) {
           const row = rows.get(id)!;

@@ -69,6 +69,25 @@ describe('review', () => {
     ]);
   });
 
+  it('refuses an id named twice and an id that is not a number, quoting what was given', async () => {
+    const t = setUp();
+    const twice = await runCliCaptured(['review', '--store', t.path, '--approve', '1', '--approve', '1']);
+    expect([twice.code, twice.stdout, twice.stderr]).toEqual([1, '', 'error: Nothing was changed: change 1 is named twice\n']);
+    for (const [flag, given] of [['--approve', 'abc'], ['--reject', '1.5'], ['--approve', '0']] as const) {
+      const bad = await runCliCaptured(['review', '--store', t.path, flag, given]);
+      expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, '', `error: ${flag} must be the id of a flagged change, got "${given}"\n`]);
+    }
+    expect(statuses(t.path).map(([, status]) => status)).toEqual(['flagged', 'flagged', 'flagged', 'flagged']);
+  });
+
+  it("says in its help that the store must exist, and refuses a missing one", async () => {
+    const help = await runCliCaptured(['review', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--store The SQLite store (default: $BATCHSCOPE_STORE or ./batchscope.db); it must exist (import creates it)');
+    const { dir } = makeTempDir('review-missing');
+    const missing = await runCliCaptured(['review', '--store', join(dir, 'none.db')]);
+    expect([missing.code, missing.stderr]).toEqual([2, `error: the store ${join(dir, 'none.db')} does not exist (create it with batchscope import <machines file> --store ${join(dir, 'none.db')})\n`]);
+  });
+
   it('settles several ids in one go, and a settled change cannot be settled again', async () => {
     const t = setUp();
     const ok = await runCliCaptured(['review', '--store', t.path, '--approve', '1', '--approve', '4', '--reject', '3', '--reject', '2']);

@@ -9,7 +9,7 @@ import type { FlaggedPrice } from '../../live/machine-store.js';
 import { openStore } from '../../live/open-store.js';
 import { renderTextTable } from '../../report/render-text-table.js';
 import type { CliIo } from '../cli-io.js';
-import { describeStoreOption, readStorePath, requireExistingStore } from './live-setup.js';
+import { readStorePath, requireExistingStore } from './live-setup.js';
 
 export interface ReviewOptions {
   store: string;
@@ -19,17 +19,20 @@ export interface ReviewOptions {
 }
 
 export function describeReview(y: Argv): Argv {
-  return describeStoreOption(y)
-    .option('approve', { type: 'number', array: true, describe: 'Apply the flagged price change with this id (the id column of the list; repeatable)' })
-    .option('reject', { type: 'number', array: true, describe: 'Discard the flagged price change with this id (repeatable); several ids are settled together or not at all' })
+  return y
+    .option('store', { type: 'string', describe: 'The SQLite store (default: $BATCHSCOPE_STORE or ./batchscope.db); it must exist (import creates it)' })
+    // Strings, so that a refusal can quote what was given (a number option turns "abc" into NaN).
+    .option('approve', { type: 'string', array: true, describe: 'Apply the flagged price change with this id (the id column of the list; repeatable)' })
+    .option('reject', { type: 'string', array: true, describe: 'Discard the flagged price change with this id (repeatable); several ids are settled together or not at all' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the flagged changes as JSON' });
 }
 
 export function readReviewOptions(argv: Record<string, unknown>, io: CliIo): ReviewOptions {
   const ids = (name: string): number[] =>
     ((argv[name] as unknown[] | undefined) ?? []).map((v) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be the id of a flagged change, got ${String(v)}`);
-      return v;
+      const text = String(v).trim();
+      if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${name} must be the id of a flagged change, got ${JSON.stringify(String(v))}`);
+      return Number(text);
     });
   const store = readStorePath(argv, io);
   requireExistingStore(store);
