@@ -20,7 +20,7 @@ export interface BatchesOptions {
 }
 
 export function describeBatches(y: Argv): Argv {
-  return describeStoreOption(y)
+  return describeStoreOption(y, { creates: false })
     .positional('id', { type: 'string', describe: 'Show this batch in full' })
     .option('limit', { type: 'number', default: 50, describe: 'List at most this many batches (newest first)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the batches as JSON' });

@@ -35,6 +35,7 @@ export function describeImport(y: Argv): Argv {
         'Machines are matched by URL after normalization (scheme and host case, default ports, trailing slash, fragment, tracking parameters such as utm_*, gclid, fbclid); ' +
           'a machine keeps the URL it was first imported with. Known machines are renamed when the file names them differently.',
       ),
+    { creates: true },
   );
 }
 

@@ -16,8 +16,8 @@ import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 
 /** The store file: `--store`, else BATCHSCOPE_STORE, else `batchscope.db` in the working folder. */
-export function describeStoreOption(y: Argv): Argv {
-  return y.option('store', { type: 'string', describe: 'The SQLite store (default: $BATCHSCOPE_STORE or ./batchscope.db); created on first use' });
+export function describeStoreOption(y: Argv, options: { creates: boolean }): Argv {
+  return y.option('store', { type: 'string', describe: `The SQLite store (default: $BATCHSCOPE_STORE or ./batchscope.db); ${options.creates ? 'created when missing' : 'it must exist (import creates it)'}` });
 }
 
 export function readStorePath(argv: Record<string, unknown>, io: Pick<CliIo, 'env' | 'cwd'>): string {

@@ -40,7 +40,7 @@ export interface RunOptions {
 }
 
 export function describeRun(y: Argv): Argv {
-  return describeScrapflyOptions(describeStoreOption(y))
+  return describeScrapflyOptions(describeStoreOption(y, { creates: false }))
     .option('days-threshold', { type: 'number', describe: 'Price machines not checked for this many days (default: all)' })
     .option('limit', { type: 'number', describe: 'Price at most this many machines, least recently checked first' })
     .option('ids', { type: 'string', describe: 'Price only these machine ids (comma-separated)' })

@@ -29,7 +29,7 @@ export interface ServeOptions {
 }
 
 export function describeServe(y: Argv): Argv {
-  return describeScrapflyOptions(describeStoreOption(y))
+  return describeScrapflyOptions(describeStoreOption(y, { creates: true }))
     .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
     .option('token-file', { type: 'string', describe: 'Read the bearer token from this file instead of $BATCHSCOPE_API_TOKEN' })
