@@ -5,7 +5,8 @@
  * The events of the running batch are also kept (the most recent `BACKLOG_EVENTS`) so that a page
  * opened mid-batch draws the lanes from the start.
  */
-import { toDirectPolicy, type Policy } from '../engine/policy.js';
+import { toDirectPolicy, usesScrapfly, type Policy } from '../engine/policy.js';
+import { LiveInputError } from './live-errors.js';
 import type { BatchEvent } from '../events/batch-event.js';
 import { CancelledError } from '../errors.js';
 import type { LiveFeed } from './live-feed.js';
@@ -91,11 +92,19 @@ export function createBatchRunner(options: { env: LiveEnvironment; policy: Polic
     return entry;
   };
 
+  /** A batch through Scrapfly on a server without a key: refused before anything is recorded. */
+  const refuseWithoutKey = (policy: Policy) => {
+    if (env.scrapfly.hasKey === false && usesScrapfly(policy)) {
+      throw new LiveInputError('This server has no Scrapfly API key (start serve with SCRAPFLY_KEY or --scrapfly-key-file): only batches with "use_scrapfly": false can run', 'use_scrapfly');
+    }
+  };
+
   return {
     start(request) {
       const machines = env.store.machines.selectMachines(request.selection, Date.now());
       if (machines.length === 0) return null;
       const chosen = request.useScrapfly ? options.policy : toDirectPolicy(options.policy);
+      refuseWithoutKey(chosen);
       const policy = request.maxWorkers === null ? chosen : { ...chosen, workers: request.maxWorkers };
       const batch = createLiveBatch(env, {
         machines,
@@ -113,6 +122,8 @@ export function createBatchRunner(options: { env: LiveEnvironment; policy: Polic
       return launch(batch);
     },
     resume(batchId) {
+      const record = env.store.batches.getBatch(batchId);
+      if (record) refuseWithoutKey(record.policy);
       return launch(resumeLiveBatch(env, { batchId }));
     },
     cancel(batchId) {

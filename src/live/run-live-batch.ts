@@ -30,8 +30,11 @@ export interface LiveEnvironment {
   store: Store;
   transport: Transport;
   clock: Clock;
-  /** The key (never stored or printed) and the base URL, null for the real API. */
-  scrapfly: { apiKey: string; baseUrl: string | null };
+  /**
+   * The key (never stored or printed) and the base URL, null for the real API. `hasKey: false`
+   * (a server started without a key) runs only batches that fetch the pages directly.
+   */
+  scrapfly: { apiKey: string; baseUrl: string | null; hasKey?: boolean };
   /** Where direct tiers send their requests: null for the pages' own URLs, or a base URL such as the mock's `<url>/sites`. */
   direct?: { baseUrl: string | null };
   extractPrice: PriceExtractor;

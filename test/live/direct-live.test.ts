@@ -15,7 +15,7 @@ const TOKEN = 'direct-test-token-0123456789';
 releaseLiveResourcesAfterEach();
 
 describe('direct fetching in live batches', () => {
-  it('a batch with use_scrapfly=false prices every machine through the direct transport, with no Scrapfly request', async () => {
+  it('a batch with use_scrapfly=false prices every machine through the direct transport, with no Scrapfly request; a server without a key refuses the others with 400 and records nothing', async () => {
     const temp = makeTempDir('direct-api');
     // 6 machines of 4 s each at 100×: 40 ms per page, far from the direct tier's 30 s read timeout.
     const scenario = makeLiveScenario({ count: 6, workers: 2, latencyMs: 4000 });
@@ -28,8 +28,8 @@ describe('direct fetching in live batches', () => {
         store,
         transport,
         clock: createScaledClock({ scale: 100 }),
-        // No usable Scrapfly: a request to it would fail the batch.
-        scrapfly: { apiKey: 'scp-unused', baseUrl: 'http://127.0.0.1:1' },
+        // No usable Scrapfly: a request to it would fail the batch; and no key.
+        scrapfly: { apiKey: 'scp-unused', baseUrl: 'http://127.0.0.1:1', hasKey: false },
         direct: { baseUrl: mock.sitesUrl },
         extractPrice: createPriceExtractor(),
         maxChangeRatio: 0.5,
@@ -40,6 +40,15 @@ describe('direct fetching in live batches', () => {
       maxWorkersLimit: 4,
     });
     try {
+      const refused = await fetch(`${api.url}/api/v1/batch-update`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ days_threshold: 0, limit: null, max_workers: 2, use_scrapfly: true }),
+      });
+      const refusal = (await refused.json()) as Record<string, any>;
+      expect([refused.status, refusal['error']['code'], refusal['error']['field']]).toEqual([400, 'INVALID_FIELD', 'use_scrapfly']);
+      expect(refusal['error']['message']).toMatch(/^This server has no Scrapfly API key/);
+      expect(store.batches.listBatches(10)).toEqual([]);
       const response = await fetch(`${api.url}/api/v1/batch-update`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },

@@ -15,7 +15,7 @@ import { openStore } from '../../live/open-store.js';
 import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
 import type { CliIo } from '../cli-io.js';
-import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, showPath, type ScrapflySetup } from './live-setup.js';
+import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
 
 export interface ServeOptions {
   store: string;
@@ -62,7 +62,8 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
   const timeScale = readTimeScale(scale);
   return {
     store: readStorePath(argv, io),
-    setup: readScrapflySetup(argv, io),
+    // Without a key serve still runs batches that fetch the pages directly (use_scrapfly: false).
+    setup: readScrapflySetup(argv, io, { deferKeyCheck: true }),
     port,
     host: String(argv['host'] ?? '127.0.0.1'),
     token,
@@ -74,6 +75,12 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
 /** Serves until SIGINT/SIGTERM. Returns the exit code. */
 export async function runServeCommand(options: ServeOptions, io: CliIo): Promise<number> {
   const { setup } = options;
+  let keyless = false;
+  try {
+    requireScrapflyKey(setup, setup.config.policy);
+  } catch {
+    keyless = true;
+  }
   const store = openStore({ path: options.store });
   const transport = createUndiciTransport({ connections: options.maxWorkers, secret: setup.apiKey });
   const stop = new AbortController();
@@ -86,7 +93,7 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
         store,
         transport,
         clock: options.timeScale === 1 ? createRealClock() : createScaledClock({ scale: options.timeScale }),
-        scrapfly: { apiKey: setup.apiKey, baseUrl: setup.baseUrl },
+        scrapfly: { apiKey: setup.apiKey, baseUrl: setup.baseUrl, hasKey: !keyless },
         direct: { baseUrl: setup.directBaseUrl },
         extractPrice: createPriceExtractor({ selectors: setup.config.selectors }),
         maxChangeRatio: setup.config.maxChangeRatio,
@@ -103,6 +110,7 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
         io.stdout(`batch ${o.batchId} ${o.status}: ${o.counts.priced} priced (${o.flagged} flagged), ${o.counts.failed} failed, ${o.counts.timedOut} timed out, ${o.counts.skipped} skipped${o.error ? `; error: ${o.error}` : ''}\n`),
     });
     const extras = `${setup.directBaseUrl ? `, direct fetches through ${setup.directBaseUrl}` : ''}${options.timeScale === 1 ? '' : `, time scale ${options.timeScale}`}`;
+    if (keyless) io.stderr('warning: no Scrapfly API key (SCRAPFLY_KEY or --scrapfly-key-file): only batches with "use_scrapfly": false can run; the others are refused with 400\n');
     io.stdout(`batchscope API listening on ${server.url} (store ${showPath(options.store, io.cwd)}, Scrapfly ${setup.baseUrl ?? SCRAPFLY_BASE_URL}, policy ${setup.config.policy.name}${extras})\n`);
     await new Promise<void>((resolve) => {
       if (stop.signal.aborted) resolve();
