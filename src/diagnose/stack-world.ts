@@ -10,7 +10,10 @@
  * What the log cannot say, and what is assumed instead (documented, in the notes):
  * - how long Scrapfly kept a silent request running after the client gave up: drawn uniformly from
  *   `HANG_HOLD_MIN_MS` to `HANG_HOLD_MAX_MS` past the read timeout (UNCONFIRMED);
- * - that the machines that stalled on the night stall again, and no other machine does.
+ * - that the machines that stalled on the night stall again, and no other machine does; where a
+ *   concurrent starts-only log cannot say which machine stalled, the likeliest one stands for it;
+ * - that the machines the log shows failing fail again on every request (an upstream 500: the log
+ *   does not say how they failed), and no other does.
  * The deployed stack (its client, ladder, workers and execution) runs as `baseline` in this world,
  * so the world can be checked against the night before a fix is trusted in it. Pure.
  */
@@ -37,21 +40,24 @@ export interface ModelledStall {
  * The stack world's scenario JSON (no policies) from the fitted (or exact) world's, and how each
  * stall was modelled. `readTimeoutMs` is the deployed client's; `tiers` the deployed ladder's names.
  */
-export function buildStackWorld(options: { fitted: Record<string, unknown>; stalls: readonly StallExplanation[]; readTimeoutMs: number | null; tiers: readonly string[] }): { json: Record<string, unknown>; modelled: ModelledStall[] } {
+export function buildStackWorld(options: { fitted: Record<string, unknown>; stalls: readonly StallExplanation[]; readTimeoutMs: number | null; tiers: readonly string[]; failedMachines?: readonly string[] }): { json: Record<string, unknown>; modelled: ModelledStall[] } {
   const json = JSON.parse(JSON.stringify(options.fitted)) as Record<string, unknown>;
   delete json['policies'];
   delete json['budgets'];
   const world = json['world'] as Record<string, unknown>;
   const behaviour = world['behaviour'] as Record<string, Record<string, unknown>>;
-  // The stalls are modelled on their machines: no request elsewhere hangs.
-  if (behaviour['default']) delete behaviour['default']['hang'];
+  // The stalls and the failures are modelled on their machines: no request elsewhere hangs or fails.
+  if (behaviour['default']) {
+    delete behaviour['default']['hang'];
+    if (options.failedMachines !== undefined) delete behaviour['default']['errors'];
+  }
   const domains = (world['domains'] ?? {}) as Record<string, unknown>;
   const list = ((json['items'] as { list?: Array<{ name: string; url: string }> }).list ?? []) as Array<{ name: string; url: string }>;
   const modelled: ModelledStall[] = [];
   const R = options.readTimeoutMs;
   const silent = R === null ? null : { type: 'uniform', minMs: R + HANG_HOLD_MIN_MS, maxMs: R + HANG_HOLD_MAX_MS };
   options.stalls.forEach((stall, k) => {
-    if (stall.machineUncertain || stall.censored) return;
+    if (stall.censored) return;
     const item = list.find((i) => i.name === stall.machines[0]);
     if (!item) return;
     // An item with a host of its own (the exact per-item world) keeps it; else it gets one.
@@ -90,7 +96,20 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
       levels['default'] = { hang: { p: 1, latency: { type: 'fixed', ms: Math.round(stall.durationMs) } } };
     }
     domains[host] = levels;
-    modelled.push({ machine: item.name, as, words });
+    modelled.push({ machine: item.name, as, words: stall.machineUncertain ? `${words} (the likeliest of the machines that may have stalled)` : words });
+  });
+  const stalled = new Set(modelled.map((m) => m.machine));
+  (options.failedMachines ?? []).forEach((name, k) => {
+    if (stalled.has(name)) return;
+    const item = list.find((i) => i.name === name);
+    if (!item) return;
+    let host = new URL(item.url).host;
+    if (!(host in domains)) {
+      host = `failed-${k + 1}.replay.invalid`;
+      item.url = `https://${host}${new URL(item.url).pathname}`;
+    }
+    const own = (domains[host] ?? {}) as Record<string, Record<string, unknown>>;
+    domains[host] = { ...own, default: { ...(own['default'] ?? {}), errors: { 'upstream-500': 1 } } };
   });
   world['domains'] = domains;
   return { json, modelled };

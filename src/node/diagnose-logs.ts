@@ -131,6 +131,8 @@ export async function diagnoseLogs(options: {
   // mechanism says they were) when the client is known; else the fitted world. Then the network
   // and the slot rule are put back.
   const fittedJson = replay.fitted?.scenario.json;
+  // The machines the log shows failing (not stalled): in the stack world they fail again.
+  const failedMachines = run.items.filter((i) => i.startMs !== null && i.outcome !== null && i.outcome !== 'priced' && i.outcome !== 'skipped').map((i) => i.name);
   if (!known && !fittedJson) throw new Error('diagnose needs the fitted world');
   let base: Record<string, unknown>;
   let baselineJson: Record<string, unknown>;
@@ -141,7 +143,7 @@ export async function diagnoseLogs(options: {
     baselineJson = formatPolicyJson(known.base, { name: 'baseline' });
     worldKind = 'scenario';
   } else if (deployed.client !== null && deployed.clientSpec !== null) {
-    const stack = buildStackWorld({ fitted: fittedJson as Record<string, unknown>, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec), tiers: deployed.tiers });
+    const stack = buildStackWorld({ fitted: fittedJson as Record<string, unknown>, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec), tiers: deployed.tiers, failedMachines });
     base = stack.json;
     modelled = stack.modelled;
     baselineJson = {
@@ -154,7 +156,7 @@ export async function diagnoseLogs(options: {
       escalateOn: ['any'],
     };
     worldKind = 'stack';
-    notes.push(`the search world turns each stall into the requests its mechanism says (${modelled.map((m) => `${m.machine}: ${m.words}`).join('; ') || 'no stall modelled'}); how long Scrapfly kept a silent request running after the client gave up is not in the log (UNCONFIRMED: ${formatDurationMs(HANG_HOLD_MIN_MS)}–${formatDurationMs(HANG_HOLD_MAX_MS)} past the read timeout), and the machines that stalled stall again, no other`);
+    notes.push(`the search world turns each stall into the requests its mechanism says (${modelled.map((m) => `${m.machine}: ${m.words}`).join('; ') || 'no stall modelled'}); how long Scrapfly kept a silent request running after the client gave up is not in the log (UNCONFIRMED: ${formatDurationMs(HANG_HOLD_MIN_MS)}–${formatDurationMs(HANG_HOLD_MAX_MS)} past the read timeout), and the machines that stalled stall again, no other${failedMachines.length > 0 ? `; the ${failedMachines.length} machine${failedMachines.length === 1 ? '' : 's'} the log shows failing fail${failedMachines.length === 1 ? 's' : ''} again on every request (an upstream 500), no other` : ''}`);
   } else {
     base = fittedJson as Record<string, unknown>;
     baselineJson = { ...((fittedJson as { policies: Array<Record<string, unknown>> }).policies[0] as Record<string, unknown>), name: 'baseline' };
@@ -190,7 +192,7 @@ export async function diagnoseLogs(options: {
   // The cheapest that also holds on the logged night and over the CI gate's seeds.
   options.onStep?.('replaying the cheapest policies on the logged night');
   const nightCandidates = meeting.slice(0, NIGHT_CANDIDATES);
-  const stackOf = worldKind === 'stack' ? (json: Record<string, unknown>) => buildStackWorld({ fitted: json, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec as ClientSpec), tiers: deployed.tiers }).json : null;
+  const stackOf = worldKind === 'stack' ? (json: Record<string, unknown>) => buildStackWorld({ fitted: json, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec as ClientSpec), tiers: deployed.tiers, failedMachines }).json : null;
   const night = await replayNight({ replay, log, run, d, name: options.name, stackOf, policies: nightCandidates.map((r) => r.point.policy), slots: options.slots, budgetMs: options.budgetMs, plan, stallThresholdMs: options.stallThresholdMs, signal: options.signal });
   const verifySeeds = listSeeds({ firstSeed: 1, count: VERIFY_SEEDS });
   let recommended: DiagnoseOutcome['recommended'] = null;
