@@ -20,7 +20,7 @@ export interface DeployedSettings {
   tiers: string[];
   /** Where each inferred value comes from: `log`, `option`, `scenario` or `assumed`. */
   source: { workers: string; execution: string; client: string; tiers: string };
-  /** The rest of the deployed policy when --scenario gives it, else null (then the defaults are assumed). */
+  /** The rest of the deployed policy when --scenario or a run log's header gives it, else null (then the defaults are assumed). */
   policy: { callTimeoutMs: number | null; timeoutSemantics: 'abort' | 'abandon'; itemDeadlineMs: number | null; escalateOn: string[]; retryOn: string[]; retryCalls: number; tierRetry: boolean[]; tierTimeoutsMs: Array<number | null> } | null;
 }
 
@@ -38,13 +38,14 @@ export function diffSettings(options: { deployed: DeployedSettings; fix: FixSett
   const readTimeout = (spec: ClientSpec | null) => (spec === null ? 'unknown' : spec.readTimeoutMs === null ? 'none' : spec.readTimeoutMs === 'auto' ? '155s (Scrapfly\'s advice with retry=true)' : formatDurationMs(spec.readTimeoutMs));
   const tries = d.clientSpec === null ? 'unknown' : `${d.clientSpec.maxTries}${d.clientSpec.maxTries > 1 ? ` (on ${d.clientSpec.retryOn.join(', ')})` : ''}`;
   const p = d.policy;
-  const from = p === null ? ' (assumed)' : ' (--scenario)';
+  const src = d.source.tiers;
+  const from = p === null ? ' (assumed)' : ` (${src})`;
   const managed = `none: Scrapfly's ~${formatDurationMs(RETRY_BUDGET_MS)}`;
-  const deployedRetry = p === null ? 'true (the default)' : p.tierRetry.every((r) => r) ? 'true (--scenario)' : `${p.tierRetry.join('/')} (--scenario)`;
-  const deployedTimeouts = p === null || p.tierTimeoutsMs.every((t) => t === null) ? managed : `${p.tierTimeoutsMs.map((t, i) => `${d.tiers[i]} ${t === null ? 'none' : formatDurationMs(t)}`).join(', ')} (--scenario)`;
+  const deployedRetry = p === null ? 'true (the default)' : p.tierRetry.every((r) => r) ? `true (${src})` : `${p.tierRetry.join('/')} (${src})`;
+  const deployedTimeouts = p === null || p.tierTimeoutsMs.every((t) => t === null) ? managed : `${p.tierTimeoutsMs.map((t, i) => `${d.tiers[i]} ${t === null ? 'none' : formatDurationMs(t)}`).join(', ')} (${src})`;
   const escalatesOn = (cls: string) => (p === null ? true : p.escalateOn.includes('any') || p.escalateOn.includes(cls));
-  const deployedTimeoutRule = p === null ? 'escalates like any failure (assumed)' : escalatesOn('client-timeout') || escalatesOn('server-timeout') ? 'escalates (--scenario)' : 'fails the item (--scenario)';
-  const deployed429 = p === null ? 'escalates like any failure (assumed)' : p.retryOn.includes('throttled') ? `retried, ${p.retryCalls} calls (--scenario)` : escalatesOn('throttled') ? 'escalates (--scenario)' : 'fails the item (--scenario)';
+  const deployedTimeoutRule = p === null ? 'escalates like any failure (assumed)' : escalatesOn('client-timeout') || escalatesOn('server-timeout') ? `escalates (${src})` : `fails the item (${src})`;
+  const deployed429 = p === null ? 'escalates like any failure (assumed)' : p.retryOn.includes('throttled') ? `retried, ${p.retryCalls} calls (${src})` : escalatesOn('throttled') ? `escalates (${src})` : `fails the item (${src})`;
   const rows: Array<[string, string, string]> = [
     ['workers', `${d.workers} (${d.source.workers})`, String(f.workers)],
     ['execution', `${d.execution} (${d.source.execution})`, 'concurrent'],

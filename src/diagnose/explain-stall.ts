@@ -340,7 +340,9 @@ function throttleChurn(options: { stall: StallToExplain; stack: DeployedStack })
   const { stack } = options;
   const base = { id: 'throttle-churn' as const, client: null, title: '429 churn: requests refused for concurrency and retried', expectedMs: null, errorMs: null, requestsPerTier: null };
   const inFlight = stack.execution === 'blocking' ? 1 : stack.workers;
-  if (stack.planConcurrency !== null && inFlight <= stack.planConcurrency && stack.abandonsCalls !== true) {
+  // Abandoned calls hold slots beyond the workers' own requests: only a policy known not to
+  // abandon any keeps the requests in flight within the workers.
+  if (stack.planConcurrency !== null && inFlight <= stack.planConcurrency && stack.abandonsCalls === false) {
     return { ...base, verdict: 'cannot', combination: `${inFlight} request${inFlight === 1 ? '' : 's'} in flight on a plan of ${stack.planConcurrency}`, why: `at most ${inFlight} request${inFlight === 1 ? ' is' : 's are'} in flight${stack.execution === 'blocking' ? ' (the event loop runs one call at a time)' : ''}, within the plan: nothing is refused for concurrency` };
   }
   return {

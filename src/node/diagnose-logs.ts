@@ -43,6 +43,8 @@ export const VERIFY_SEEDS = 50;
 const NIGHT_CANDIDATES = 8;
 /** Mean credits this close to the cheapest (a share of it) count as the same cost. */
 export const CREDIT_TOLERANCE = 0.01;
+/** Failure reasons of a page itself, which a stack world repeats on that machine. */
+const PAGE_FAILURES = new Set(['upstream-4xx', 'upstream-5xx', 'no-price', 'blocked', 'other']);
 /** The most frontier points kept in the outcome. */
 export const FRONTIER_SHOWN = 20;
 /** The most stalls explained, longest first. */
@@ -102,16 +104,20 @@ export async function diagnoseLogs(options: {
   const { outcome: replayed } = replay;
   const d = replayed.diagnosis;
   const notes: string[] = [...replayed.notes];
-  const plan = options.planConcurrency ?? known?.scenario.world.account.concurrency ?? Math.max(d.workers, d.declaredWorkers ?? 1);
-  const planSource = options.planConcurrency !== null ? 'option' : known ? 'scenario' : 'assumed';
+  const fromLog = run.header?.accountConcurrency ?? null;
+  const plan = options.planConcurrency ?? known?.scenario.world.account.concurrency ?? fromLog ?? Math.max(d.workers, d.declaredWorkers ?? 1);
+  const planSource = options.planConcurrency !== null ? 'option' : known ? 'scenario' : fromLog !== null ? 'log' : 'assumed';
   if (planSource === 'assumed') notes.push(`the Scrapfly plan's concurrency is not in the log: assumed ${plan}, the declared workers (--plan-concurrency)`);
 
-  let deployed = inferDeployed({ diagnosis: d, client: options.client, known });
+  // The deployed policy: --scenario's, else the one a run log's header records.
+  const deployedPolicy = known?.base ?? run.header?.policy ?? null;
+  const policySource = known ? '--scenario' : 'the run log';
+  let deployed = inferDeployed({ diagnosis: d, client: options.client, policy: deployedPolicy, policySource });
   if (deployed.source.tiers === 'assumed') notes.push(`the log does not show the tier ladder: assumed ${deployed.tiers.join(' → ')}, escalating on any failure (--scenario to give the deployed policy)`);
-  const stalls = explainStalls({ replay: replayed, deployed, plan, known });
+  const stalls = explainStalls({ replay: replayed, deployed, plan, policy: deployedPolicy });
   // An unknown client: when the read timeouts of exactly one preset fit the longest stall, that
   // preset is the inference (said so); otherwise the client stays unknown.
-  let clientSource: DiagnoseOutcome['facts']['client']['source'] = options.client !== null ? 'option' : known ? 'scenario' : 'assumed';
+  let clientSource: DiagnoseOutcome['facts']['client']['source'] = options.client !== null ? 'option' : known ? 'scenario' : deployedPolicy ? 'log' : 'assumed';
   if (deployed.client === null) {
     const longest = stalls[0];
     const fitting = [...new Set((longest?.mechanisms ?? []).filter((m) => m.id === 'read-timeouts' && m.verdict === 'fits').map((m) => m.client as string))];
@@ -132,7 +138,14 @@ export async function diagnoseLogs(options: {
   // and the slot rule are put back.
   const fittedJson = replay.fitted?.scenario.json;
   // The machines the log shows failing (not stalled): in the stack world they fail again.
-  const failedMachines = run.items.filter((i) => i.startMs !== null && i.outcome !== null && i.outcome !== 'priced' && i.outcome !== 'skipped').map((i) => i.name);
+  // A run log says why each failed; only a failure of the page itself is taken to repeat (a
+  // refusal, a timeout or a deadline came from the night's load, not from the page).
+  const reasons = new Map<number, string | null>();
+  for (const e of run.events ?? []) if (e.type === 'item.end') reasons.set(e.item, e.reason);
+  const failedMachines = run.items
+    .filter((i) => i.startMs !== null && i.outcome !== null && i.outcome !== 'priced' && i.outcome !== 'skipped')
+    .filter((i) => !run.events || PAGE_FAILURES.has(reasons.get(i.index) ?? ''))
+    .map((i) => i.name);
   if (!known && !fittedJson) throw new Error('diagnose needs the fitted world');
   let base: Record<string, unknown>;
   let baselineJson: Record<string, unknown>;
@@ -319,51 +332,51 @@ async function runPolicies(options: { scenario: Scenario; policies: readonly Pol
 }
 
 /** The stack the log ran on: from --scenario's policy, the options, the log, or assumed. */
-function inferDeployed(options: { diagnosis: DiagnoseOutcome['replay']['diagnosis']; client: string | null; known: KnownWorld | null }): DeployedSettings {
-  const { diagnosis: d, known } = options;
+function inferDeployed(options: { diagnosis: DiagnoseOutcome['replay']['diagnosis']; client: string | null; policy: Policy | null; policySource: string }): DeployedSettings {
+  const { diagnosis: d, policy } = options;
   const presetName = (spec: ClientSpec) => Object.entries(CLIENT_PRESETS).find(([, p]) => JSON.stringify(p) === JSON.stringify(spec))?.[0] ?? 'custom';
-  const client = options.client ?? (known ? presetName(known.base.client) : null);
-  const clientSpec = options.client !== null ? (CLIENT_PRESETS[options.client] as ClientSpec) : known ? known.base.client : null;
+  const client = options.client ?? (policy ? presetName(policy.client) : null);
+  const clientSpec = options.client !== null ? (CLIENT_PRESETS[options.client] as ClientSpec) : policy ? policy.client : null;
   return {
     workers: d.declaredWorkers ?? d.workers,
     execution: d.execution,
     client,
     clientSpec,
-    tiers: known ? known.base.tiers.map((t) => t.name) : DEFAULT_TIERS.map((t) => t.name),
+    tiers: policy ? policy.tiers.map((t) => t.name) : DEFAULT_TIERS.map((t) => t.name),
     source: {
       workers: d.declaredWorkers !== null ? 'declared in the log' : 'inferred from the log',
       execution: d.concurrency.method === 'start-pattern' ? 'inferred from the starts' : 'from the log',
-      client: options.client !== null ? '--client' : known ? '--scenario' : 'unknown',
-      tiers: known ? '--scenario' : 'assumed',
+      client: options.client !== null ? '--client' : policy ? options.policySource : 'unknown',
+      tiers: policy ? options.policySource : 'assumed',
     },
-    policy: known
+    policy: policy
       ? {
-          callTimeoutMs: known.base.callTimeoutMs,
-          timeoutSemantics: known.base.timeoutSemantics,
-          itemDeadlineMs: known.base.itemDeadlineMs,
-          escalateOn: [...known.base.escalateOn],
-          retryOn: [...known.base.retry.on],
-          retryCalls: known.base.retry.maxCalls,
-          tierRetry: known.base.tiers.map((t) => t.retry),
-          tierTimeoutsMs: known.base.tiers.map((t) => t.timeoutMs),
+          callTimeoutMs: policy.callTimeoutMs,
+          timeoutSemantics: policy.timeoutSemantics,
+          itemDeadlineMs: policy.itemDeadlineMs,
+          escalateOn: [...policy.escalateOn],
+          retryOn: [...policy.retry.on],
+          retryCalls: policy.retry.maxCalls,
+          tierRetry: policy.tiers.map((t) => t.retry),
+          tierTimeoutsMs: policy.tiers.map((t) => t.timeoutMs),
         }
       : null,
   };
 }
 
 /** The mechanisms behind each long stall, longest first. */
-function explainStalls(options: { replay: DiagnoseOutcome['replay']; deployed: DeployedSettings; plan: number; known: KnownWorld | null }): StallExplanation[] {
-  const { replay, deployed, known } = options;
+function explainStalls(options: { replay: DiagnoseOutcome['replay']; deployed: DeployedSettings; plan: number; policy: Policy | null }): StallExplanation[] {
+  const { replay, deployed, policy } = options;
   const d = replay.diagnosis;
   const clients = deployed.clientSpec !== null ? [{ name: deployed.client ?? 'custom', spec: deployed.clientSpec }] : Object.entries(CLIENT_PRESETS).map(([name, spec]) => ({ name, spec }));
   const stack: DeployedStack = {
     clients,
     tiers: deployed.tiers,
-    appCallsPerTier: known ? known.base.retry.maxCalls : 1,
+    appCallsPerTier: policy ? policy.retry.maxCalls : 1,
     workers: deployed.workers,
     execution: d.execution,
     planConcurrency: options.plan,
-    abandonsCalls: known ? known.base.callTimeoutMs !== null && known.base.timeoutSemantics === 'abandon' : d.execution === 'blocking' ? false : null,
+    abandonsCalls: policy ? (policy.callTimeoutMs !== null || policy.itemDeadlineMs !== null) && policy.timeoutSemantics === 'abandon' : d.execution === 'blocking' ? false : null,
   };
   const typicalMs = d.fit.items.lognormal?.medianMs ?? 1000;
   return [...d.stalls]

@@ -109,7 +109,7 @@ describe('diagnose', () => {
     expect(r.stderr.split('\n').filter((l) => l !== '' && !/^diagnose: \d+\/\d+ runs/.test(l))).toEqual([]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.facts.planConcurrency).toEqual({ value: 4, source: 'assumed' });
+    expect(out.facts.planConcurrency).toEqual({ value: 4, source: 'log' });
     const stall = out.stalls[0];
     expect(stall.machines).toEqual(['Machine 03']);
     expect(stall.inferred).toBe(false);
@@ -140,6 +140,25 @@ describe('diagnose', () => {
     expect(out.night.fix.planRatio).toBeLessThanOrEqual(1.25);
     expect(out.night.fix.successRate).toBeGreaterThanOrEqual(0.98);
     expect(out.night.fix.makespanMs).toBeLessThanOrEqual(900_000);
+  }, 120_000);
+
+  it('a run log of abandoned calls on a full plan: the plan and the policy come from its header, zombies and 429 churn stay open, and a world that does not reproduce the night is flagged', async () => {
+    const file = new URL('../../scenarios/incident-2025-08-06.json', import.meta.url);
+    const scenario = parseScenarioText({ text: readFileSync(file, 'utf8'), source: 'incident' });
+    const run = await simulatePolicy({ scenario, policy: scenario.policies.find((p) => p.name === 'rec4-thread-90s-abandon')!, seed: 1 });
+    const log = join(dir, 'rec4.jsonl');
+    writeFileSync(log, formatRunLog(describeSimulationRun(scenario, run), run.events));
+    const r = await runCliCaptured(['diagnose', log, '--budget', '15m', '--json', ...FAST]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.facts.planConcurrency).toEqual({ value: 5, source: 'log' });
+    expect(out.facts.client).toEqual({ value: 'python-sdk', source: 'log' });
+    expect(out.deployed.source.tiers).toBe('the run log');
+    const [stall] = out.stalls;
+    const verdict = (id: string) => stall.mechanisms.find((m: { id: string }) => m.id === id).verdict;
+    expect([verdict('zombie-last-slot'), verdict('throttle-churn'), verdict('blocking-loop')]).toEqual(['undecided', 'undecided', 'cannot']);
+    // The night lost most machines to 429s that the world's stall does not make: said, not hidden.
+    expect(out.worldCheck).toMatch(/does not look like the night/);
   }, 120_000);
 
   it("says when the search world's deployed stack does not look like the night", () => {

@@ -52,7 +52,11 @@ describe('the mechanisms behind a stall', () => {
     const stack: DeployedStack = { ...blocking('python-sdk'), execution: 'concurrent', abandonsCalls: null, workers: 5, planConcurrency: 5 };
     const fits = explainStall({ stall: { durationMs: 400_000, censored: false, workersHeld: 1, precisionMs: 1000, typicalMs: 7000 }, stack });
     expect(fits.find((f) => f.id === 'zombie-last-slot')!.verdict).toBe('undecided');
-    expect(fits.find((f) => f.id === 'throttle-churn')!.verdict).toBe('cannot');
+    // Zombies may add requests in flight: 429 churn cannot be excluded either.
+    expect(fits.find((f) => f.id === 'throttle-churn')!.verdict).toBe('undecided');
+    const noAbandon = explainStall({ stall: { durationMs: 400_000, censored: false, workersHeld: 1, precisionMs: 1000, typicalMs: 7000 }, stack: { ...stack, abandonsCalls: false } });
+    expect(noAbandon.find((f) => f.id === 'zombie-last-slot')!.verdict).toBe('cannot');
+    expect(noAbandon.find((f) => f.id === 'throttle-churn')!.verdict).toBe('cannot');
     const crowded = explainStall({ stall: { durationMs: 400_000, censored: false, workersHeld: 1, precisionMs: 1000, typicalMs: 7000 }, stack: { ...stack, workers: 8 } });
     expect(crowded.find((f) => f.id === 'throttle-churn')!.verdict).toBe('undecided');
   });
