@@ -79,8 +79,10 @@ export function clientSettingsFor(options: { fix: FixSettings; client: string })
     lines.push(`workers: ${f.workers} coroutines, each awaiting asyncio.to_thread(client.scrape, config)  # never client.scrape() on the event loop`);
     if (f.callTimeoutMs !== null) lines.push(`async with asyncio.timeout(${f.callTimeoutMs / 1000}):  # seconds, around to_thread: it stops waiting, the thread runs on`);
     if (f.itemDeadlineMs !== null) lines.push(`async with asyncio.timeout(${f.itemDeadlineMs / 1000}):  # seconds, around one machine's whole ladder`);
-    lines.push(`except ScrapflyScrapeError as e with e.code == 'ERR::SCRAPE::OPERATION_TIMEOUT', or requests.ReadTimeout: ${f.onTimeout === 'escalate' ? 'next tier' : 'fail the machine (no next tier)'}`);
-    lines.push(`except TooManyConcurrentRequest / ScrapflyThrottleError (HTTP 429): sleep random(0, min(${throttleRetryOf(f.onThrottle).maxMs / 1000}, 2 * 2**n)) s, at least Retry-After, up to ${throttleRetryOf(f.onThrottle).maxCalls} calls, same tier`);
+    // What the SDK raises (errors.py ErrorFactory): ApiHttpServerError for the 504, ScrapflyScrapeError for
+    // the account's 429 and TooManyRequest for a throttler's, all ScrapflyError: match on the fields.
+    lines.push(`except ScrapflyError as e if e.code == 'ERR::SCRAPE::OPERATION_TIMEOUT' (the SDK raises ApiHttpServerError for this 504), or requests.exceptions.ReadTimeout: ${f.onTimeout === 'escalate' ? 'next tier' : 'fail the machine (no next tier)'}`);
+    lines.push(`except ScrapflyError as e if e.http_status_code == 429 (ScrapflyScrapeError for the plan's concurrency, TooManyRequest for a throttler): sleep random(0, min(${throttleRetryOf(f.onThrottle).maxMs / 1000}, 2 * 2**n)) s, at least Retry-After, up to ${throttleRetryOf(f.onThrottle).maxCalls} calls, same tier`);
     return { language: 'python', lines };
   }
   const lines: string[] = [];
