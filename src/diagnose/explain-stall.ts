@@ -84,18 +84,20 @@ export const REQUEST_OVERHEAD_MS = 1000;
 /** A combination off by at most this share of the duration is `near`. */
 export const NEAR_SHARE = 0.05;
 
+/** The verdicts from the best explanation to none. */
+const VERDICT_RANK: Record<MechanismVerdict, number> = { fits: 0, near: 1, undecided: 2, cannot: 3 };
+
 /** Weighs every mechanism against `stall`, the fitting ones first. */
 export function explainStall(options: { stall: StallToExplain; stack: DeployedStack }): MechanismFit[] {
   const { stall, stack } = options;
   const fits: MechanismFit[] = [];
   for (const client of stack.clients) fits.push(...readTimeouts({ stall, stack, client }));
   fits.push(scrapflyBudget({ stall, stack }), slowRequest({ stall, stack }), blockingLoop({ stall, stack }), zombieLastSlot({ stall, stack }), throttleChurn({ stall, stack }));
-  const rank: Record<MechanismVerdict, number> = { fits: 0, near: 1, undecided: 2, cannot: 3 };
-  return fits.map((f, i) => ({ f, i })).sort((a, b) => rank[a.f.verdict] - rank[b.f.verdict] || Math.abs(a.f.errorMs ?? Infinity) - Math.abs(b.f.errorMs ?? Infinity) || a.i - b.i).map((x) => x.f);
+  return fits.map((f, i) => ({ f, i })).sort((a, b) => VERDICT_RANK[a.f.verdict] - VERDICT_RANK[b.f.verdict] || Math.abs(a.f.errorMs ?? Infinity) - Math.abs(b.f.errorMs ?? Infinity) || a.i - b.i).map((x) => x.f);
 }
 
-/** The read timeout a client applies to a Scrapfly request with `retry=true`, ms. */
-function readTimeoutOf(spec: ClientSpec): number | null {
+/** The read timeout a client applies to a Scrapfly request with `retry=true`, ms, or null for none. */
+export function readTimeoutOf(spec: ClientSpec): number | null {
   if (spec.readTimeoutMs === 'auto') return RETRY_CLIENT_TIMEOUT_MS;
   return spec.readTimeoutMs;
 }
@@ -168,7 +170,7 @@ function readTimeouts(options: { stall: StallToExplain; stack: DeployedStack; cl
   };
   // The best combination of each kind: ending in a timeout, or in an answered request.
   const best: { timedOut: MechanismFit | null; answered: MechanismFit | null } = { timedOut: null, answered: null };
-  const rank = (f: MechanismFit) => ({ fits: 0, near: 1, undecided: 2, cannot: 3 })[f.verdict];
+  const rank = (f: MechanismFit) => VERDICT_RANK[f.verdict];
   const better = (a: MechanismFit, b: MechanismFit | null) => b === null || rank(a) < rank(b) || (rank(a) === rank(b) && Math.abs(a.errorMs ?? Infinity) < Math.abs(b.errorMs ?? Infinity));
   const consider = (fit: MechanismFit, kind: 'timedOut' | 'answered') => {
     if (better(fit, best[kind])) best[kind] = fit;

@@ -22,11 +22,10 @@ import type { SweepPoint } from '../sweep/build-sweep-points.js';
 import { formatDurationMs } from '../units/duration.js';
 import { clientSettingsFor, diffSettings, type DeployedSettings } from '../diagnose/client-settings.js';
 import type { DiagnoseOutcome, DiagnosedPolicy, NightRun, StallExplanation } from '../diagnose/diagnose-outcome.js';
-import { explainStall, type DeployedStack } from '../diagnose/explain-stall.js';
+import { explainStall, readTimeoutOf, type DeployedStack } from '../diagnose/explain-stall.js';
 import { buildFixCandidates, type FixCandidate } from '../diagnose/fix-candidates.js';
 import { buildSearchWorld, type SlotRule } from '../diagnose/search-world.js';
 import { buildStackWorld, HANG_HOLD_MAX_MS, HANG_HOLD_MIN_MS, type ModelledStall } from '../diagnose/stack-world.js';
-import { RETRY_CLIENT_TIMEOUT_MS } from '../scrapfly/timeout-rules.js';
 import { runSimulationPool } from './run-simulation-pool.js';
 
 /** The share of items a recommendation must price (in 95% of runs). */
@@ -180,9 +179,11 @@ export async function diagnoseLogs(options: {
   const body = d.fit.items.lognormal;
   const typicalP99Ms = body ? body.medianMs * Math.exp(2.3263 * body.sigma) : Math.max(1000, d.fit.items.empiricalMs[Math.floor(d.fit.items.empiricalMs.length * 0.99)] ?? 10_000);
   const candidates = buildFixCandidates({ planConcurrency: plan, client: clientForSearch, typicalP99Ms });
+  // The plan the search is for, whatever the world it starts from says.
+  const worldPart = worldJson['world'] as Record<string, unknown>;
+  worldJson['world'] = { ...worldPart, account: { ...(worldPart['account'] as Record<string, unknown>), concurrency: plan } };
   const searchJson = { ...worldJson, name: `${options.name}-search`, policies: [baselineJson, ...candidates.map((c) => c.json)] };
   const scenario = parseScenario({ json: searchJson, source: `search world of ${log.source}` });
-  if (scenario.world.account.concurrency !== plan) scenario.world.account.concurrency = plan;
 
   const budgetText = formatDurationMs(options.budgetMs);
   const thresholdTexts = [`makespan p95 <= ${budgetText}`, `success p95 >= ${Math.round(MIN_PRICED_SHARE * 100)}%`];
@@ -229,7 +230,8 @@ export async function diagnoseLogs(options: {
   }
   // The world is judged by its deployed baseline against the night before its fix is trusted.
   const baselineStats = analysis.points[0]?.stats as DiagnoseOutcome['baseline'];
-  const nightMs = night.baseline.metrics.makespanMs;
+  // The night as the log tells it (not its reproduction).
+  const nightMs = d.observedUntilMs - d.startMs;
   const loggedPriced = pricedShareOf(run);
   const checked = checkWorld({ baseline: baselineStats, nightMs, loggedPriced });
   const worldCheck = checked === null ? null : `${checked}${worldKind === 'stack' && options.slots === 'held' ? ' (with --slots released a client that gives up frees its slot: try it)' : ''}`;
@@ -310,10 +312,6 @@ function pricedShareOf(run: LoggedRun): number | null {
   return known.filter((i) => i.outcome === 'priced').length / known.length;
 }
 
-/** The read timeout a client applies with retry=true, ms, or null for none. */
-function readTimeoutOf(spec: ClientSpec): number | null {
-  return spec.readTimeoutMs === 'auto' ? RETRY_CLIENT_TIMEOUT_MS : spec.readTimeoutMs;
-}
 
 function parseThreshold(text: string, budgetMs: number): BudgetThreshold {
   const parsed = parseBudgetExpression({ text, budgetMs });
