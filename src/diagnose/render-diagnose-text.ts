@@ -30,6 +30,7 @@ export function renderDiagnoseText(options: { outcome: DiagnoseOutcome; styles: 
 
   out.push('');
   out.push(styles.heading('2. Why: the mechanisms behind each long stall'));
+  out.push('  (FITS: the mechanism\'s arithmetic matches the logged duration; NEAR: within 5%; OPEN: the log cannot tell; NO: it cannot produce it. A log proves no mechanism.)');
   if (o.stalls.length === 0) out.push(`  no stall over ${formatDurationMs(d.stallThresholdMs)}`);
   for (const s of o.stalls) out.push(...renderStall(s));
 

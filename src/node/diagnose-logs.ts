@@ -125,7 +125,7 @@ export async function diagnoseLogs(options: {
       deployed = { ...deployed, client: name, clientSpec: CLIENT_PRESETS[name] as ClientSpec, source: { ...deployed.source, client: 'INFERRED from the longest stall' } };
       clientSource = 'inferred';
       const others = Object.keys(CLIENT_PRESETS).filter((n) => n !== name);
-      notes.push(`the client is not known (--client): inferred ${name}, the only preset whose read timeouts fit the longest stall (${others.join(', ')} cannot); the fix is searched for it`);
+      notes.push(`the client is not known (--client): inferred ${name}, the only preset whose read timeouts fit the longest stall (${others.join(', ')} cannot; a client with other timeouts, not a preset here, might fit too); the fix is searched for it`);
     } else {
       notes.push(`the client is not known (--client): ${fitting.length === 0 ? 'no preset\'s read timeouts fit the longest stall' : `the read timeouts of ${fitting.join(' and ')} all fit`}; the mechanisms are weighed for every preset, and the fix is searched for a plain client without retries of its own`);
     }
