@@ -14,18 +14,18 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { launchChromium, resolveChromiumPath } from '../node/launch-chromium.js';
 import { writeRunReport } from '../node/write-run-report.js';
-import { buildSimulationReportRuns } from '../report/build-simulation-report-runs.js';
-import { computeMetrics } from '../report/compute-metrics.js';
-import { simulatePolicy } from '../scenario/simulate-policy.js';
+import { createFileEventLineSpools } from '../node/file-event-line-spool.js';
+import { buildSimulationReportRuns, simulateAndMeasure } from '../report/build-simulation-report-runs.js';
 import { createSyntheticScenario } from '../scenario/synthetic-scenario.js';
 
 const items = Number(process.argv[2] ?? 100_000);
 const workers = Number(process.argv[3] ?? 100);
 const scenario = createSyntheticScenario({ items, workers });
 const policy = scenario.policies[0]!;
-const run = await simulatePolicy({ scenario, policy });
-const metrics = computeMetrics(run.events, { policy, items: scenario.items });
-const runs = buildSimulationReportRuns({ scenario, runs: [{ run, metrics }] });
+// As `simulate` does: the events are projected and spooled as run-log lines, not kept.
+const spools = createFileEventLineSpools();
+const measured = await simulateAndMeasure({ scenario, policy, seed: scenario.seed, spool: spools.create });
+const runs = buildSimulationReportRuns({ scenario, runs: [measured] });
 const rssBefore = process.memoryUsage().rss;
 const dir = mkdtempSync(join(tmpdir(), 'batchscope-report-scale-'));
 try {
@@ -33,7 +33,7 @@ try {
   const written = writeRunReport({ rootDir: dir, scenario: scenario.name, runId: 'bench', runs });
   const wallMs = performance.now() - t;
   const sizes = Object.fromEntries(Object.entries(written.files).map(([name, path]) => [name, +(statSync(path).size / 1e6).toFixed(1)]));
-  const out: Record<string, unknown> = { items, workers, events: run.events.length, renderAndWriteMs: Math.round(wallMs), rssAfterSimulationMb: Math.round(rssBefore / 1e6), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), filesMb: sizes };
+  const out: Record<string, unknown> = { items, workers, events: measured.projection.eventCount, renderAndWriteMs: Math.round(wallMs), rssAfterSimulationMb: Math.round(rssBefore / 1e6), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), filesMb: sizes };
   if (existsSync(resolveChromiumPath())) {
     const browser = await launchChromium();
     try {
@@ -56,4 +56,5 @@ try {
   console.log(JSON.stringify(out));
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  spools.dispose();
 }

@@ -45,6 +45,11 @@ export function formatRunLog(header: RunLogHeader, events: readonly BatchEvent[]
 /** A run log line by line (each with its newline), for writing it without building one string. */
 export function* formatRunLogLines(header: RunLogHeader, events: readonly BatchEvent[]): Generator<string> {
   yield `${formatRunLogHeader(header)}\n`;
+  yield* formatEventLines(events);
+}
+
+/** Events as run-log lines (each with its newline), without the header. */
+export function* formatEventLines(events: readonly BatchEvent[]): Generator<string> {
   for (const event of events) yield `${JSON.stringify(event)}\n`;
 }
 

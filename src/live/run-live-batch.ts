@@ -19,6 +19,7 @@ import { writeRunReport, type RunReportInput, type WrittenReport } from '../node
 import type { Clock, EventSink, Transport } from '../ports.js';
 import { createSeededRandom } from '../random/seeded-random.js';
 import { computeMetrics, DEFAULT_STALL_THRESHOLD_MS } from '../report/compute-metrics.js';
+import { reportRunOfEvents } from '../report/report-run.js';
 import type { BatchRequestRecord, BatchStatus } from './batch-store.js';
 import type { Machine } from './machine-store.js';
 import type { Store } from './open-store.js';
@@ -239,7 +240,7 @@ function writeBatchReport(env: LiveEnvironment, options: { batchId: string; labe
   for (let segment = 1; segment <= options.segments; segment++) {
     const stored = env.store.batches.readSegment({ batchId: options.batchId, segment });
     if (!stored || !stored.events.some((e) => e.type === 'batch.start')) continue;
-    runs.push({ header: stored.header, events: stored.events, metrics: computeMetrics(stored.events, { stallThresholdMs: env.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS }) });
+    runs.push(reportRunOfEvents({ header: stored.header, events: stored.events, metrics: computeMetrics(stored.events, { stallThresholdMs: env.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS }) }));
   }
   return writeRunReport({ rootDir: env.reportsDir as string, scenario: options.label, runId: options.batchId, runs });
 }

@@ -5,6 +5,7 @@
  * and the counterfactual policies with per-item differences. Pure: colour comes in as styles.
  */
 import { formatClockDateTime, formatClockTime } from '../report/format-clock-time.js';
+import { projectRun } from '../report/run-projection.js';
 import { renderTerminalTimeline } from '../report/render-terminal-timeline.js';
 import type { TimelineStyles } from '../report/timeline-styles.js';
 import { formatDurationMs } from '../units/duration.js';
@@ -97,7 +98,7 @@ export function renderReplayText(options: { outcome: ReplayOutcome; width: numbe
   if (d.fit.attempts) out.push(`             requests: ${describeFit(d.fit.attempts)}`);
   if (options.timeline && o.timelineEvents) {
     out.push('');
-    out.push(renderTerminalTimeline({ events: o.timelineEvents, width: options.width, styles, stallThresholdMs: d.stallThresholdMs }));
+    out.push(renderTerminalTimeline({ projection: projectRun(o.timelineEvents), width: options.width, styles, stallThresholdMs: d.stallThresholdMs }));
     out.push(renderInFlightLane({ outcome: o, width: options.width, styles }));
   }
   if (o.reproduction) {

@@ -20,13 +20,10 @@ import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from './rep
 import { synthesizeTimelineEvents } from './synthesize-timeline-events.js';
 import { buildFittedWorld, type FitInput, type FittedWorld } from './fit-world.js';
 import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
+import { reportRunOfEvents, type ReportRun } from '../report/report-run.js';
 
-/** One run for a report folder: a run-log header, its events and metrics. */
-export interface ReplayReportRun {
-  header: RunLogHeader;
-  events: readonly BatchEvent[];
-  metrics: RunMetrics;
-}
+/** One run for a report folder. */
+export type ReplayReportRun = ReportRun;
 
 export interface ReplayLogResult {
   outcome: ReplayOutcome;
@@ -112,7 +109,7 @@ export async function replayLog(options: {
     );
   }
   const reportRuns: ReplayReportRun[] = [];
-  if (run.header && run.events) reportRuns.push({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) });
+  if (run.header && run.events) reportRuns.push(reportRunOfEvents({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) }));
   if (!options.reproduce && !counterfactual) return { outcome, scenario: null, reportRuns, fitted: null };
 
   const built = buildReplayScenario({

@@ -5,7 +5,8 @@
 import type { BatchItem } from '../engine/batch-types.js';
 import type { Policy } from '../engine/policy.js';
 import type { BatchEvent } from '../events/batch-event.js';
-import { buildRunRecords, isTimeoutAttempt, zombieSpanOf, type RunRecords } from './attempt-records.js';
+import { isTimeoutAttempt, zombieSpanOf, type RunRecords } from './attempt-records.js';
+import { projectRun, type RunProjection } from './run-projection.js';
 import { computeDirectStats, type DirectStats } from './compute-direct-stats.js';
 import { computeDomainStats, type DomainStats } from './compute-domain-stats.js';
 import { findLongRequests, type LongRequestRecord } from './find-long-requests.js';
@@ -118,21 +119,26 @@ export const DEFAULT_STALL_THRESHOLD_MS = 60_000;
 /** The default slow-request threshold: requests longer than this are listed (ms). */
 export const DEFAULT_LONG_REQUEST_MS = 60_000;
 
+/** What metrics take besides the run: thresholds and what the run's header knows. */
+export interface MetricsOptions {
+  stallThresholdMs?: number;
+  longRequestMs?: number;
+  policy?: Pick<Policy, 'itemDeadlineMs'> | null;
+  /** The batch's items, to name and place items that were skipped before they started. */
+  items?: readonly BatchItem[] | null;
+}
+
 /**
  * Computes the metrics of the run whose events are `events`. `policy` (when known) caps the
  * longest item in the lower bound by the policy's item deadline.
  */
-export function computeMetrics(
-  events: readonly BatchEvent[],
-  options: {
-    stallThresholdMs?: number;
-    longRequestMs?: number;
-    policy?: Pick<Policy, 'itemDeadlineMs'> | null;
-    /** The batch's items, to name and place items that were skipped before they started. */
-    items?: readonly BatchItem[] | null;
-  } = {},
-): RunMetrics {
-  const records = buildRunRecords(events, { items: options.items ?? null });
+export function computeMetrics(events: readonly BatchEvent[], options: MetricsOptions = {}): RunMetrics {
+  return computeProjectionMetrics(projectRun(events, { items: options.items ?? null }), options);
+}
+
+/** The metrics of a run's projection (`options.items` is not read: the projection already holds the items). */
+export function computeProjectionMetrics(projection: RunProjection, options: MetricsOptions = {}): RunMetrics {
+  const { records } = projection;
   const thresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
   const longRequestMs = options.longRequestMs ?? DEFAULT_LONG_REQUEST_MS;
   const { workers } = records;
@@ -161,7 +167,7 @@ export function computeMetrics(
 
   const stalls = computeStalls(records, thresholdMs, names);
   const zombies = computeZombies(records);
-  const scrapfly = computeScrapfly(events, records);
+  const scrapfly = computeScrapfly(projection);
   const direct = computeDirectStats(records);
   const byResult: Record<string, number> = {};
   let timeouts = 0;
@@ -172,9 +178,7 @@ export function computeMetrics(
   }
   const domains = computeDomainStats(records);
   const slowRequests: RunMetrics['warnings']['slowRequests'] = [];
-  for (const e of events) {
-    if (e.type === 'attempt.slow') slowRequests.push({ item: e.item, name: names.get(e.item) ?? '', attempt: e.attempt, atMs: e.atMs, elapsedMs: e.elapsedMs });
-  }
+  for (const e of projection.slowRequests) slowRequests.push({ item: e.item, name: names.get(e.item) ?? '', attempt: e.attempt, atMs: e.atMs, elapsedMs: e.elapsedMs });
   const queue = summarize(queueWaits);
   return {
     batchId: records.batchId,
@@ -258,30 +262,14 @@ function computeWorkerStats(records: RunRecords, makespanMs: number): WorkerStat
   return stats;
 }
 
-function computeScrapfly(events: readonly BatchEvent[], records: RunRecords): RunMetrics['scrapfly'] {
-  let peak = 0;
-  let sawMock = false;
-  let throttled = 0;
-  let seenByClient = 0;
-  let chargedByMock = 0;
-  let requests = 0;
-  const directAttempts = new Set<string>();
-  for (const a of records.attempts) if (a.direct) directAttempts.add(`${a.item}.${a.attempt}`);
-  for (const e of events) {
-    if (e.type === 'mock.accept') {
-      sawMock = true;
-      peak = Math.max(peak, e.concurrency);
-    } else if (e.type === 'mock.end') {
-      sawMock = true;
-      chargedByMock += e.costCredits;
-    } else if (e.type === 'attempt.end') {
-      if (directAttempts.size > 0 && directAttempts.has(`${e.item}.${e.attempt}`)) continue;
-      if (e.status === 429) throttled++;
-      seenByClient += e.costCredits;
-      if (!sawMock && e.accountConcurrency !== null) peak = Math.max(peak, e.accountConcurrency);
-    }
-  }
-  requests = records.attempts.length - directAttempts.size;
-  return { requests, throttled, peakConcurrency: peak, creditsCharged: sawMock ? chargedByMock : seenByClient, creditsSeenByClient: seenByClient };
+function computeScrapfly(projection: RunProjection): RunMetrics['scrapfly'] {
+  let direct = 0;
+  for (const a of projection.records.attempts) if (a.direct) direct++;
+  return {
+    requests: projection.records.attempts.length - direct,
+    throttled: projection.throttled,
+    peakConcurrency: projection.peakConcurrency,
+    creditsCharged: projection.sawMock ? projection.creditsChargedByMock : projection.creditsSeenByClient,
+    creditsSeenByClient: projection.creditsSeenByClient,
+  };
 }
-

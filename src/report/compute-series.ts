@@ -3,8 +3,8 @@
  * zombie requests, items still queued, and the account's concurrency at Scrapfly. Each series is
  * a list of change points `{atMs, value}` in time order; the value holds until the next point.
  */
-import type { BatchEvent } from '../events/batch-event.js';
-import { zombieSpanOf, type RunRecords } from './attempt-records.js';
+import { zombieSpanOf } from './attempt-records.js';
+import type { RunProjection } from './run-projection.js';
 
 export interface SeriesPoint {
   atMs: number;
@@ -22,8 +22,20 @@ export interface RunSeries {
   scrapflyConcurrency: SeriesPoint[];
 }
 
-/** Builds the series of one run from its events and records. */
-export function computeSeries(events: readonly BatchEvent[], records: RunRecords): RunSeries {
+const seriesOf = new WeakMap<RunProjection, RunSeries>();
+
+/** The series of one run from its projection, computed once per projection (the page and the trace share them; do not change them). */
+export function computeSeries(projection: RunProjection): RunSeries {
+  let series = seriesOf.get(projection);
+  if (!series) {
+    series = buildSeries(projection);
+    seriesOf.set(projection, series);
+  }
+  return series;
+}
+
+function buildSeries(projection: RunProjection): RunSeries {
+  const { records } = projection;
   const inFlight: Array<[number, number]> = [];
   const zombies: Array<[number, number]> = [];
   for (const a of records.attempts) {
@@ -34,20 +46,14 @@ export function computeSeries(events: readonly BatchEvent[], records: RunRecords
     const span = zombieSpanOf(a);
     if (span && span.toMs > span.fromMs) zombies.push([span.fromMs, 1], [span.toMs, -1]);
   }
+  // An item leaves the queue when it starts, or when it ends without having started (skipped).
   const queue: Array<[number, number]> = [[records.startMs, records.itemCount]];
-  const concurrency: SeriesPoint[] = [];
-  let sawMock = false;
-  for (const e of events) {
-    if (e.type === 'item.start') queue.push([e.atMs, -1]);
-    else if (e.type === 'item.end' && e.worker === null) queue.push([e.atMs, -1]);
-    else if (e.type === 'mock.accept' || e.type === 'mock.end' || e.type === 'mock.reject') {
-      if (!sawMock) concurrency.length = 0;
-      sawMock = true;
-      concurrency.push({ atMs: e.atMs, value: e.concurrency });
-    } else if (e.type === 'attempt.end' && !sawMock && e.accountConcurrency !== null) {
-      concurrency.push({ atMs: e.atMs, value: e.accountConcurrency });
-    }
+  for (const item of records.items) {
+    if (item.startMs !== null) queue.push([item.startMs, -1]);
+    else if (item.endMs !== null) queue.push([item.endMs, -1]);
   }
+  const concurrency: SeriesPoint[] = projection.concurrency.map((r) => ({ atMs: r.atMs, value: r.value }));
+  const sawMock = projection.sawMock;
   if (sawMock && concurrency.length > 0 && (concurrency[0] as SeriesPoint).atMs > records.startMs) concurrency.unshift({ atMs: records.startMs, value: 0 });
   return {
     inFlight: accumulate(inFlight, records.startMs),

@@ -4,8 +4,8 @@
  * and requests still running at Scrapfly after a read timeout or a cut (one chain each). Chains
  * go to the first lane free at their start, so the number of lanes is the peak of them at once.
  */
-import type { BatchEvent } from '../events/batch-event.js';
-import type { AttemptRecord, RunRecords } from './attempt-records.js';
+import type { AttemptRecord } from './attempt-records.js';
+import type { RunProjection } from './run-projection.js';
 
 /** What a piece of zombie work is. */
 export type ZombiePieceKind = 'abandoned' | 'zombie-attempt' | 'server' | 'backoff';
@@ -28,8 +28,20 @@ export interface ZombieChain {
 }
 
 /** Chains of zombie work per lane (lane 0 first). */
-export function layoutZombieLanes(events: readonly BatchEvent[], records: RunRecords): ZombieChain[][] {
-  const lastMs = events.length > 0 ? (events[events.length - 1] as BatchEvent).atMs : records.endMs;
+export function layoutZombieLanes(projection: RunProjection): ZombieChain[][] {
+  let lanes = lanesOf.get(projection);
+  if (!lanes) {
+    lanes = buildZombieLanes(projection);
+    lanesOf.set(projection, lanes);
+  }
+  return lanes;
+}
+
+const lanesOf = new WeakMap<RunProjection, ZombieChain[][]>();
+
+function buildZombieLanes(projection: RunProjection): ZombieChain[][] {
+  const { records } = projection;
+  const lastMs = projection.eventCount > 0 ? projection.lastEventMs : records.endMs;
   const chains = new Map<string, ZombieChain>();
   const add = (key: string, piece: ZombiePiece) => {
     if (piece.endMs < piece.startMs) return;
@@ -54,7 +66,7 @@ export function layoutZombieLanes(events: readonly BatchEvent[], records: RunRec
       add(`server:${a.item}.${a.attempt}`, { kind: 'server', startMs: a.endMs, endMs: a.serverEndMs, attempt: a });
     }
   }
-  for (const e of events) {
+  for (const { event: e } of projection.marks) {
     if (e.type !== 'backoff' || e.layer !== 'client') continue;
     const failed = byKey.get(`${e.item}.${e.attempt}`);
     if (!failed || !(failed.startedAsZombie || failed.abandonedAtMs !== null)) continue;

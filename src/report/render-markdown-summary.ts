@@ -84,7 +84,7 @@ export function renderMarkdownSummary(options: { runs: readonly ReportRun[]; tim
     out.push('<details><summary>Timelines (one lane per worker)</summary>', '');
     for (const run of runs) {
       out.push(`**${escapeCell(run.metrics.policy)}**`, '', '```text');
-      out.push(renderTerminalTimeline({ events: run.events, width: TIMELINE_WIDTH, styles: PLAIN_STYLES, stallThresholdMs: run.metrics.stalls.thresholdMs }));
+      out.push(renderTerminalTimeline({ projection: run.projection, width: TIMELINE_WIDTH, styles: PLAIN_STYLES, stallThresholdMs: run.metrics.stalls.thresholdMs }));
       out.push('```', '');
     }
     out.push('</details>', '');

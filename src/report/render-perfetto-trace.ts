@@ -18,12 +18,12 @@
  * - No argument is null (Perfetto drops nulls): absent means none.
  * - Metadata sits in a top-level `metadata` object, which Perfetto reads and Catapult lists.
  */
-import type { BackoffEvent, BatchEvent, TierEscalateEvent } from '../events/batch-event.js';
-import { buildRunRecords, isTimeoutAttempt, type AttemptRecord, type ItemRecord } from './attempt-records.js';
+import { isTimeoutAttempt, type AttemptRecord, type ItemRecord } from './attempt-records.js';
 import { computeSeries, type SeriesPoint } from './compute-series.js';
 import { layoutZombieLanes, type ZombieChain } from './layout-zombie-lanes.js';
 import { groupBy } from './group-by.js';
 import { findTimeSpan, type ReportRun } from './report-run.js';
+import type { RunMark } from './run-projection.js';
 
 /** One trace event. Fields follow the trace event format; `ts` and `dur` are microseconds. */
 export interface TraceEvent {
@@ -54,98 +54,222 @@ export const COUNTER_NAMES = { inFlight: 'requests in flight', zombies: 'zombies
 const TIDS_PER_POLICY = 100_000;
 const ZOMBIE_TID_OFFSET = 50_000;
 
-/** Builds the trace object of `runs` (one process per run). */
-export function buildPerfettoTrace(options: { runs: readonly ReportRun[] }): PerfettoTrace {
-  const span = findTimeSpan(options.runs);
+/**
+ * The trace of `runs` as its metadata events and its tracks: one lazily built list of events per
+ * worker, zombie lane and counter series, each in time order. Nothing is built until a track is
+ * read, so the trace can be written without holding it.
+ */
+/** A track's events in time order, a batch at a time (one item, one zombie chain, a run of counter samples); null once done. */
+type TrackSource = () => TraceEvent[] | null;
+
+function planTrace(runs: readonly ReportRun[]): { meta: TraceEvent[]; tracks: Array<() => TrackSource>; metadata: Record<string, string | number> } {
+  const span = findTimeSpan(runs);
   const us = (atMs: number) => Math.round((atMs - span.startMs) * 1000);
-  const events: TraceEvent[] = [];
+  const meta: TraceEvent[] = [];
+  const tracks: Array<() => TrackSource> = [];
   let nextFlowId = 1;
-  options.runs.forEach((run, index) => {
+  runs.forEach((run, index) => {
     const pid = index + 1;
-    const records = buildRunRecords(run.events, { items: run.header.items });
+    const { records } = run.projection;
     const workerTid = (w: number) => pid * TIDS_PER_POLICY + w;
     const mainTid = workerTid(1);
     const m = run.metrics;
-    events.push(meta('process_name', pid, mainTid, { name: `${m.policy} (${m.workers} workers, ${m.execution})` }));
-    events.push(meta('process_sort_index', pid, mainTid, { sort_index: pid }));
+    meta.push(metaEvent('process_name', pid, mainTid, { name: `${m.policy} (${m.workers} workers, ${m.execution})` }));
+    meta.push(metaEvent('process_sort_index', pid, mainTid, { sort_index: pid }));
     for (let w = 1; w <= m.workers; w++) {
-      events.push(meta('thread_name', pid, workerTid(w), { name: `worker ${w}` }));
-      events.push(meta('thread_sort_index', pid, workerTid(w), { sort_index: w }));
+      meta.push(metaEvent('thread_name', pid, workerTid(w), { name: `worker ${w}` }));
+      meta.push(metaEvent('thread_sort_index', pid, workerTid(w), { sort_index: w }));
     }
     const attemptsOfItem = groupBy(records.attempts, (a) => a.item);
-    const byItem = groupItemEvents(run.events);
+    const marksOfItem = groupBy(run.projection.marks, (mark) => mark.event.item);
     const itemById = new Map(records.items.map((i) => [i.item, i]));
     const itemsByWorker = groupBy(records.items, (item) => (item.startMs === null ? null : item.worker));
-    for (const [worker, items] of [...itemsByWorker.entries()].sort((a, b) => a[0] - b[0])) {
+    const workers = [...itemsByWorker.entries()].sort((a, b) => a[0] - b[0]);
+    // Flow ids in track order, as a whole trace built at once numbers them.
+    const itemFlowIds = new Map<number, number>();
+    for (const [, items] of workers) {
       items.sort((a, b) => (a.startMs as number) - (b.startMs as number) || a.item - b.item);
-      const tid = workerTid(worker);
-      const track = new TrackLayout();
       for (const item of items) {
-        const endMs = item.endMs ?? records.endMs;
-        const children = buildItemChildren({ item, endMs, attempts: attemptsOfItem.get(item.item) ?? [], events: byItem.get(item.item) ?? { attemptStarts: new Map(), marks: [] }, thresholdMs: m.stalls.thresholdMs });
-        const chain = children.filter((c) => c.event.cat?.startsWith('attempt'));
-        if (chain.length > 1) {
-          const id = nextFlowId++;
-          chain.forEach((c, k) => {
-            c.event.bind_id = id;
-            if (k > 0) c.event.flow_in = true;
-            if (k < chain.length - 1) c.event.flow_out = true;
-          });
-        }
-        const parent: TraceEvent = {
-          name: item.name || `item ${item.item}`,
-          cat: 'item',
-          ph: 'X',
-          ts: 0,
-          pid,
-          tid,
-          args: withoutNulls({ item: item.item, domain: item.domain, url: run.header.items[item.item]?.url ?? null, outcome: item.outcome, reason: item.reason, errorCode: item.errorCode, price: item.price, attempts: item.attempts, lastTier: item.tier, queuedMs: item.queuedMs }),
-        };
-        events.push(...track.place({ parent, startUs: us(item.startMs as number), endUs: us(endMs), children: children.map((c) => ({ event: { ...c.event, pid, tid, ts: 0 }, startUs: us(c.startMs), endUs: us(c.endMs) })) }));
+        const live = (attemptsOfItem.get(item.item) ?? []).filter((a) => !a.startedAsZombie).length;
+        if (live > 1) itemFlowIds.set(item.item, nextFlowId++);
       }
     }
-    const lanes = layoutZombieLanes(run.events, records);
+    for (const [worker, items] of workers) {
+      tracks.push(() => workerTrack({ run, pid, tid: workerTid(worker), items, attemptsOfItem, marksOfItem, itemFlowIds, us }));
+    }
+    const lanes = layoutZombieLanes(run.projection);
     lanes.forEach((chains, lane) => {
       const tid = pid * TIDS_PER_POLICY + ZOMBIE_TID_OFFSET + lane + 1;
-      events.push(meta('thread_name', pid, tid, { name: `zombies ${lane + 1}` }));
-      events.push(meta('thread_sort_index', pid, tid, { sort_index: ZOMBIE_TID_OFFSET + lane + 1 }));
-      const track = new TrackLayout();
-      for (const chain of chains) {
-        const flowId = chain.pieces.filter((p) => p.kind !== 'backoff').length > 1 ? nextFlowId++ : null;
-        events.push(...track.place(zombieChainSlices({ chain, pid, tid, us, flowId, item: itemById.get(chain.item) })));
-      }
+      meta.push(metaEvent('thread_name', pid, tid, { name: `zombies ${lane + 1}` }));
+      meta.push(metaEvent('thread_sort_index', pid, tid, { sort_index: ZOMBIE_TID_OFFSET + lane + 1 }));
+      const flowIds = chains.map((chain) => (chain.pieces.filter((p) => p.kind !== 'backoff').length > 1 ? nextFlowId++ : null));
+      tracks.push(() => {
+        const track = new TrackLayout();
+        let k = 0;
+        return () => {
+          const chain = chains[k];
+          if (chain === undefined) return null;
+          const flowId = flowIds[k] ?? null;
+          k += 1;
+          return track.place(zombieChainSlices({ chain, pid, tid, us, flowId, item: itemById.get(chain.item) }));
+        };
+      });
     });
-    const series = computeSeries(run.events, records);
-    const counter = (name: string, key: string, points: readonly SeriesPoint[]) => {
-      for (const p of points) events.push({ name, ph: 'C', ts: us(p.atMs), pid, tid: mainTid, args: { [key]: p.value } });
-    };
+    const series = computeSeries(run.projection);
+    const counter = (name: string, points: readonly SeriesPoint[]) =>
+      tracks.push(() => {
+        let k = 0;
+        return () => {
+          if (k >= points.length) return null;
+          const batch: TraceEvent[] = [];
+          for (const end = Math.min(points.length, k + COUNTER_BATCH); k < end; k++) {
+            const p = points[k] as SeriesPoint;
+            batch.push({ name, ph: 'C', ts: us(p.atMs), pid, tid: mainTid, args: { value: p.value } });
+          }
+          return batch;
+        };
+      });
     // One name per series: Catapult takes a counter's series from the first event of its name.
-    counter(COUNTER_NAMES.inFlight, 'value', series.inFlight);
-    counter(COUNTER_NAMES.zombies, 'value', series.zombies);
-    counter(COUNTER_NAMES.queueDepth, 'value', series.queueDepth);
-    counter(COUNTER_NAMES.scrapflyConcurrency, 'value', series.scrapflyConcurrency);
+    counter(COUNTER_NAMES.inFlight, series.inFlight);
+    counter(COUNTER_NAMES.zombies, series.zombies);
+    counter(COUNTER_NAMES.queueDepth, series.queueDepth);
+    counter(COUNTER_NAMES.scrapflyConcurrency, series.scrapflyConcurrency);
   });
-  // Stable: ties keep the order above (parents before children, causal order within a track).
-  const ordered = events.filter((e) => e.ph === 'M').concat(events.filter((e) => e.ph !== 'M').sort((a, b) => a.ts - b.ts));
-  const first = options.runs[0]?.header;
-  return {
-    traceEvents: ordered,
-    displayTimeUnit: 'ms',
-    metadata: withoutNulls({
-      scenario: first?.scenario ?? null,
-      seed: first?.seed ?? null,
-      mode: first?.mode ?? null,
-      policies: options.runs.map((r) => r.metrics.policy).join(', '),
-      clockStart: new Date(span.startMs).toISOString(),
-      timestamps: 'microseconds since clockStart; on one track, slices that tie to the millisecond are moved later by a few microseconds so that none nests by accident',
-    }) as Record<string, string | number>,
+  const first = runs[0]?.header;
+  const metadata = withoutNulls({
+    scenario: first?.scenario ?? null,
+    seed: first?.seed ?? null,
+    mode: first?.mode ?? null,
+    policies: runs.map((r) => r.metrics.policy).join(', '),
+    clockStart: new Date(span.startMs).toISOString(),
+    timestamps: 'microseconds since clockStart; on one track, slices that tie to the millisecond are moved later by a few microseconds so that none nests by accident',
+  }) as Record<string, string | number>;
+  return { meta, tracks, metadata };
+}
+
+/** Counter samples per batch of a counter track. */
+const COUNTER_BATCH = 1024;
+
+/** One worker's items with their attempts, backoffs and escalations, in time order: one item per batch. */
+function workerTrack(options: {
+  run: ReportRun;
+  pid: number;
+  tid: number;
+  items: readonly ItemRecord[];
+  attemptsOfItem: Map<number, AttemptRecord[]>;
+  marksOfItem: Map<number, RunMark[]>;
+  itemFlowIds: Map<number, number>;
+  us: (atMs: number) => number;
+}): TrackSource {
+  const { run, pid, tid, us } = options;
+  const { records } = run.projection;
+  const track = new TrackLayout();
+  let k = 0;
+  return () => {
+    const item = options.items[k++];
+    if (item === undefined) return null;
+    const endMs = item.endMs ?? records.endMs;
+    const children = buildItemChildren({ item, endMs, attempts: options.attemptsOfItem.get(item.item) ?? [], marks: options.marksOfItem.get(item.item) ?? [], attemptStartSeq: run.projection.attemptStartSeq, thresholdMs: run.metrics.stalls.thresholdMs });
+    const flowId = options.itemFlowIds.get(item.item);
+    if (flowId !== undefined) {
+      const chain = children.filter((c) => c.event.cat?.startsWith('attempt'));
+      chain.forEach((c, n) => {
+        c.event.bind_id = flowId;
+        if (n > 0) c.event.flow_in = true;
+        if (n < chain.length - 1) c.event.flow_out = true;
+      });
+    }
+    const parent: TraceEvent = {
+      name: item.name || `item ${item.item}`,
+      cat: 'item',
+      ph: 'X',
+      ts: 0,
+      pid,
+      tid,
+      args: withoutNulls({ item: item.item, domain: item.domain, url: run.header.items[item.item]?.url ?? null, outcome: item.outcome, reason: item.reason, errorCode: item.errorCode, price: item.price, attempts: item.attempts, lastTier: item.tier, queuedMs: item.queuedMs }),
+    };
+    const placed = children.map((c) => {
+      // The child's own fields first, then where it is: the key order of every trace line.
+      const event = c.event as TraceEvent;
+      event.pid = pid;
+      event.tid = tid;
+      event.ts = 0;
+      return { event, startUs: us(c.startMs), endUs: us(c.endMs) };
+    });
+    return track.place({ parent, startUs: us(item.startMs as number), endUs: us(endMs), children: placed });
   };
+}
+
+/**
+ * Every event of the tracks in time order; ties keep track order, then the order within a track
+ * (parents before children, causal order). The same order as sorting all events at once, stably.
+ */
+function* mergeTracks(tracks: ReadonlyArray<() => TrackSource>): Generator<TraceEvent> {
+  // A binary heap of each track's next event, keyed by (ts, track).
+  interface Head {
+    batch: TraceEvent[];
+    at: number;
+    track: number;
+    source: TrackSource;
+  }
+  const heads: Head[] = [];
+  const tsOf = (h: Head) => (h.batch[h.at] as TraceEvent).ts;
+  const less = (x: Head, y: Head) => tsOf(x) < tsOf(y) || (tsOf(x) === tsOf(y) && x.track < y.track);
+  const siftDown = (k: number) => {
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let m = k;
+      if (l < heads.length && less(heads[l] as Head, heads[m] as Head)) m = l;
+      if (r < heads.length && less(heads[r] as Head, heads[m] as Head)) m = r;
+      if (m === k) return;
+      [heads[k], heads[m]] = [heads[m] as Head, heads[k] as Head];
+      k = m;
+    }
+  };
+  const nextBatch = (source: TrackSource): TraceEvent[] | null => {
+    for (;;) {
+      const batch = source();
+      if (batch === null || batch.length > 0) return batch;
+    }
+  };
+  tracks.forEach((open, track) => {
+    const source = open();
+    const batch = nextBatch(source);
+    if (batch !== null) heads.push({ batch, at: 0, track, source });
+  });
+  for (let k = (heads.length >> 1) - 1; k >= 0; k--) siftDown(k);
+  while (heads.length > 0) {
+    const top = heads[0] as Head;
+    yield top.batch[top.at++] as TraceEvent;
+    if (top.at >= top.batch.length) {
+      const batch = nextBatch(top.source);
+      if (batch === null) {
+        const last = heads.pop() as Head;
+        if (heads.length === 0) break;
+        if (last !== top) heads[0] = last;
+      } else {
+        top.batch = batch;
+        top.at = 0;
+      }
+    }
+    siftDown(0);
+  }
+}
+
+/** Builds the trace object of `runs` (one process per run). */
+export function buildPerfettoTrace(options: { runs: readonly ReportRun[] }): PerfettoTrace {
+  const plan = planTrace(options.runs);
+  return { traceEvents: [...plan.meta, ...mergeTracks(plan.tracks)], displayTimeUnit: 'ms', metadata: plan.metadata };
 }
 
 /** `args` without its null and undefined values (Perfetto drops null arguments). */
 function withoutNulls(args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) if (value !== null && value !== undefined) out[key] = value;
+  for (const key in args) {
+    const value = args[key];
+    if (value !== null && value !== undefined) out[key] = value;
+  }
   return out;
 }
 
@@ -167,30 +291,32 @@ interface PlannedSlice {
 class TrackLayout {
   #cursorUs = 0;
 
+  /** Places the slice's events, setting their `ts` and `dur` (it owns them: they are changed, not copied). */
   place(slice: PlannedSlice): TraceEvent[] {
     const out: TraceEvent[] = [];
     const parentTs = Math.max(slice.startUs, this.#cursorUs);
     let t = slice.parent ? parentTs + 1 : parentTs;
-    const placedChildren: TraceEvent[] = [];
     let lastEnd = parentTs + 1;
+    if (slice.parent) out.push(slice.parent);
     for (const child of slice.children) {
       const ts = Math.max(child.startUs, t);
       const end = Math.max(child.endUs, ts + 1);
-      placedChildren.push({ ...child.event, ts, dur: end - ts, args: child.event.args ? withoutNulls(child.event.args) : undefined });
+      const event = child.event;
+      event.ts = ts;
+      event.dur = end - ts;
+      if (event.args) event.args = withoutNulls(event.args);
+      out.push(event);
       // 1 µs apart: viewers that compare milliseconds as floats see touching slices overlap.
       t = end + 1;
       lastEnd = end;
     }
     if (slice.parent) {
       const end = Math.max(slice.endUs, lastEnd);
-      out.push({ ...slice.parent, ts: parentTs, dur: end - parentTs });
+      slice.parent.ts = parentTs;
+      slice.parent.dur = end - parentTs;
       this.#cursorUs = end + 1;
     } else {
       this.#cursorUs = t;
-    }
-    for (const c of placedChildren) {
-      if (c.args === undefined) delete c.args;
-      out.push(c);
     }
     return out;
   }
@@ -203,14 +329,25 @@ export function renderPerfettoTrace(options: { runs: readonly ReportRun[] }): st
   return out;
 }
 
-/** The same text in pieces (one event per piece), for writing it without building one string. */
+/** The same text in pieces, for writing it without building one string or holding the trace. */
 export function* renderPerfettoTraceChunks(options: { runs: readonly ReportRun[] }): Generator<string> {
-  const trace = buildPerfettoTrace(options);
+  const plan = planTrace(options.runs);
   // `{"traceEvents":[` first: the form every importer recognises from the first bytes.
-  yield '{"traceEvents":[\n';
-  const events = trace.traceEvents;
-  for (let i = 0; i < events.length; i++) yield `${i > 0 ? ',\n' : ''}${JSON.stringify(events[i])}`;
-  yield `\n],\n"displayTimeUnit":"ms",\n"metadata":${JSON.stringify(trace.metadata)}}\n`;
+  let parts: string[] = [];
+  for (const event of plan.meta) parts.push(JSON.stringify(event));
+  let first = true;
+  const piece = () => {
+    const text = `${first ? '{"traceEvents":[\n' : ',\n'}${parts.join(',\n')}`;
+    first = false;
+    parts = [];
+    return text;
+  };
+  for (const event of mergeTracks(plan.tracks)) {
+    parts.push(JSON.stringify(event));
+    // About 40 KB per piece: large enough for few writes, small enough to stay a young string.
+    if (parts.length >= 256) yield piece();
+  }
+  yield `${parts.length > 0 || first ? piece() : ''}\n],\n"displayTimeUnit":"ms",\n"metadata":${JSON.stringify(plan.metadata)}}\n`;
 }
 
 interface Child {
@@ -221,31 +358,8 @@ interface Child {
   event: Omit<TraceEvent, 'ts' | 'pid' | 'tid'>;
 }
 
-/** The events of one item that the trace draws, with their positions in the run's events. */
-interface ItemEvents {
-  attemptStarts: Map<number, number>;
-  marks: Array<{ seq: number; event: BackoffEvent | TierEscalateEvent }>;
-}
-
-function groupItemEvents(events: readonly BatchEvent[]): Map<number, ItemEvents> {
-  const out = new Map<number, ItemEvents>();
-  const of = (item: number) => {
-    let entry = out.get(item);
-    if (!entry) {
-      entry = { attemptStarts: new Map(), marks: [] };
-      out.set(item, entry);
-    }
-    return entry;
-  };
-  events.forEach((e, seq) => {
-    if (e.type === 'attempt.start') of(e.item).attemptStarts.set(e.attempt, seq);
-    else if (e.type === 'backoff' || e.type === 'tier.escalate') of(e.item).marks.push({ seq, event: e });
-  });
-  return out;
-}
-
 /** An item's attempts, backoffs and escalations on its worker's track, in time then causal order. */
-function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts: readonly AttemptRecord[]; events: ItemEvents; thresholdMs: number }): Child[] {
+function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts: readonly AttemptRecord[]; marks: readonly RunMark[]; attemptStartSeq: ReadonlyMap<AttemptRecord, number>; thresholdMs: number }): Child[] {
   const { item, endMs, thresholdMs } = options;
   const live = options.attempts.filter((a) => !a.startedAsZombie);
   const children: Child[] = [];
@@ -257,7 +371,7 @@ function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts:
     children.push({
       startMs: a.startMs,
       endMs: stopMs,
-      seq: options.events.attemptStarts.get(a.attempt) ?? 0,
+      seq: options.attemptStartSeq.get(a) ?? 0,
       event: {
         name: `${a.tierName} ${label}`,
         cat: stall ? 'attempt,stall' : 'attempt',
@@ -285,7 +399,7 @@ function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts:
     });
   }
   const zombieNumbers = new Set(options.attempts.filter((a) => a.startedAsZombie || a.abandonedAtMs !== null).map((a) => a.attempt));
-  for (const { seq, event: e } of options.events.marks) {
+  for (const { seq, event: e } of options.marks) {
     if (e.type === 'backoff') {
       // A zombie call's own backoff is drawn on its zombie track.
       if (e.layer === 'client' && zombieNumbers.has(e.attempt)) continue;
@@ -335,6 +449,6 @@ function zombieChainSlices(options: { chain: ZombieChain; pid: number; tid: numb
   return { parent, startUs: us(chain.startMs), endUs: us(chain.endMs), children };
 }
 
-function meta(name: 'process_name' | 'process_sort_index' | 'thread_name' | 'thread_sort_index', pid: number, tid: number, args: Record<string, unknown>): TraceEvent {
+function metaEvent(name: 'process_name' | 'process_sort_index' | 'thread_name' | 'thread_sort_index', pid: number, tid: number, args: Record<string, unknown>): TraceEvent {
   return { name, ph: 'M', ts: 0, pid, tid, args };
 }

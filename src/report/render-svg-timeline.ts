@@ -6,7 +6,7 @@
  */
 import type { TierEscalateEvent } from '../events/batch-event.js';
 import { formatDurationMs } from '../units/duration.js';
-import { buildRunRecords, isTimeoutAttempt, type AttemptRecord, type ItemRecord, type RunRecords } from './attempt-records.js';
+import { isTimeoutAttempt, type AttemptRecord, type ItemRecord, type RunRecords } from './attempt-records.js';
 import { computeSeries, peakOf, type SeriesPoint } from './compute-series.js';
 import { escapeHtml } from './escape-html.js';
 import { groupBy } from './group-by.js';
@@ -80,7 +80,7 @@ function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => numbe
   const { run, x } = options;
   const m = run.metrics;
   const policy = escapeHtml(m.policy);
-  const records = buildRunRecords(run.events, { items: run.header.items });
+  const { records } = run.projection;
   const thresholdMs = m.stalls.thresholdMs;
   const isDense = records.attempts.length + records.items.length > DENSE_MARKS;
   const out: string[] = [`<g class="policy" data-policy="${policy}">`];
@@ -99,7 +99,7 @@ function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => numbe
   const index = indexRecords(records);
   const backoffs = collectWorkerBackoffs(run, records, index);
   const escalations = groupBy(
-    run.events.filter((e): e is TierEscalateEvent => e.type === 'tier.escalate'),
+    run.projection.marks.flatMap((m): TierEscalateEvent[] => (m.event.type === 'tier.escalate' ? [m.event] : [])),
     (e) => index.items.get(e.item)?.worker ?? null,
   );
   for (let w = 1; w <= shown; w++) {
@@ -154,7 +154,7 @@ function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => numbe
     }
     out.push(marks(bands));
   }
-  const zombieLanes = layoutZombieLanes(run.events, records);
+  const zombieLanes = layoutZombieLanes(run.projection);
   zombieLanes.forEach((chains, laneIndex) => {
     const parts: string[] = [];
     for (const chain of chains) for (const piece of chain.pieces) parts.push(rect(`z-${piece.kind}`, x(piece.startMs), y, x(piece.endMs), ZLANE, describeZombie(piece, index)));
@@ -162,7 +162,7 @@ function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => numbe
     out.push(`<g class="lane" data-lane="zombie">${label}<rect class="lane-bg zombie-bg" x="${LABEL}" y="${y}" width="${PLOT}" height="${ZLANE}"/>${marks(parts)}</g>`);
     y += ZLANE + 2;
   });
-  const series = computeSeries(run.events, records);
+  const series = computeSeries(run.projection);
   const limit = run.header.accountConcurrency;
   if (series.scrapflyConcurrency.length > 0) {
     const peak = peakOf(series.scrapflyConcurrency);
@@ -217,7 +217,7 @@ function indexRecords(records: RunRecords): RecordIndex {
 
 function collectWorkerBackoffs(run: ReportRun, records: RunRecords, index: RecordIndex): Map<number, Array<{ startMs: number; endMs: number; layer: string; errorClass: string }>> {
   const out = new Map<number, Array<{ startMs: number; endMs: number; layer: string; errorClass: string }>>();
-  for (const e of run.events) {
+  for (const { event: e } of run.projection.marks) {
     if (e.type !== 'backoff') continue;
     const failed = index.attempts.get(`${e.item}.${e.attempt}`);
     if (!failed || (e.layer === 'client' && (failed.startedAsZombie || failed.abandonedAtMs !== null))) continue;

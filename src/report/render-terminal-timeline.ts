@@ -4,11 +4,11 @@
  * 429s and backoff have their own symbols (readable without colour) and colours; two extra lanes
  * show the account's requests in flight at Scrapfly and the zombie requests still running.
  */
-import type { BatchEvent } from '../events/batch-event.js';
 import { formatDurationMs } from '../units/duration.js';
-import { buildRunRecords, zombieSpanOf } from './attempt-records.js';
+import { zombieSpanOf } from './attempt-records.js';
 import { DEFAULT_STALL_THRESHOLD_MS } from './compute-metrics.js';
 import { formatClockTime } from './format-clock-time.js';
+import type { RunProjection } from './run-projection.js';
 import type { TimelineStyles } from './timeline-styles.js';
 
 /** Symbols by state. Discrete marks (429, escalation, timeout) win over the spans they fall in. */
@@ -20,15 +20,15 @@ const LABEL_WIDTH = 10;
 /** Lanes beyond this many workers are summarised in one line. */
 const MAX_LANES = 40;
 
-/** Renders the timeline of one run's events in `width` columns (at least 40). */
+/** Renders the timeline of one run in `width` columns (at least 40). */
 export function renderTerminalTimeline(options: {
-  events: readonly BatchEvent[];
+  projection: RunProjection;
   width: number;
   styles: TimelineStyles;
   stallThresholdMs?: number;
 }): string {
   const { styles } = options;
-  const records = buildRunRecords(options.events);
+  const { records } = options.projection;
   const thresholdMs = options.stallThresholdMs ?? DEFAULT_STALL_THRESHOLD_MS;
   const cols = Math.max(20, Math.floor(options.width) - LABEL_WIDTH - 2);
   const t0 = records.startMs;
@@ -66,21 +66,21 @@ export function renderTerminalTimeline(options: {
   let sawMock = false;
   let level = 0;
   let levelCol = 0;
-  for (const e of options.events) {
-    if (e.type === 'tier.escalate' || e.type === 'backoff') {
-      const worker = workerOfItem.get(e.item);
-      if (worker === null || worker === undefined) continue;
-      if (e.type === 'tier.escalate') paint(worker, e.atMs, e.atMs, 'escalate');
-      else paint(worker, e.atMs, e.atMs + e.delayMs, 'backoff');
-    } else if ((e.type === 'mock.accept' || e.type === 'mock.end') && e.atMs <= records.endMs) {
-      // The account's concurrency is a step function: hold the level until the next change.
-      sawMock = true;
-      const c = col(e.atMs);
-      for (let k = levelCol; k <= c; k++) inFlight[k] = Math.max(inFlight[k] as number, level);
-      level = e.concurrency;
-      levelCol = c;
-      inFlight[c] = Math.max(inFlight[c] as number, level);
-    }
+  for (const { event: e } of options.projection.marks) {
+    const worker = workerOfItem.get(e.item);
+    if (worker === null || worker === undefined) continue;
+    if (e.type === 'tier.escalate') paint(worker, e.atMs, e.atMs, 'escalate');
+    else paint(worker, e.atMs, e.atMs + e.delayMs, 'backoff');
+  }
+  for (const r of options.projection.concurrency) {
+    if ((r.source !== 'mock.accept' && r.source !== 'mock.end') || r.atMs > records.endMs) continue;
+    // The account's concurrency is a step function: hold the level until the next change.
+    sawMock = true;
+    const c = col(r.atMs);
+    for (let k = levelCol; k <= c; k++) inFlight[k] = Math.max(inFlight[k] as number, level);
+    level = r.value;
+    levelCol = c;
+    inFlight[c] = Math.max(inFlight[c] as number, level);
   }
   for (let k = levelCol; k < cols && sawMock; k++) inFlight[k] = Math.max(inFlight[k] as number, level);
   for (const a of records.attempts) {

@@ -9,7 +9,7 @@ import { simulateAndMeasure } from '../report/build-simulation-report-runs.js';
 
 /** Simulates `policy` on `scenario` with `seed` and measures it. The caller owns `signal`. */
 export async function sampleBudgetRun(options: { scenario: Scenario; policy: Policy; seed: number; stallThresholdMs?: number; signal?: AbortSignal }): Promise<RunSample> {
-  const { metrics } = await simulateAndMeasure(options);
+  const { metrics } = await simulateAndMeasure({ ...options, runLog: false });
   return measureRun({ metrics, seed: options.seed });
 }
 

@@ -5,6 +5,7 @@ import { diagnoseRun } from '../../src/replay/diagnose-run.js';
 import { formatPolicyJson } from '../../src/replay/format-policy-json.js';
 import { parseLog } from '../../src/replay/parse-log.js';
 import { renderTextLog } from '../../src/replay/render-text-log.js';
+import { projectRun } from '../../src/report/run-projection.js';
 import { renderTerminalTimeline } from '../../src/report/render-terminal-timeline.js';
 import { PLAIN_STYLES } from '../../src/report/timeline-styles.js';
 import { parseScenario, parseScenarioText } from '../../src/scenario/parse-scenario.js';
@@ -33,7 +34,7 @@ describe('round trip: engine run → run log → replay', () => {
       expect(d.timeline.endsLogged).toBe(true);
       expect(d.observedUntilMs).toBe(run.result.endMs);
       expect(logged.events).toEqual(JSON.parse(JSON.stringify(run.events)));
-      const draw = (events: typeof run.events) => renderTerminalTimeline({ events, width: 100, styles: PLAIN_STYLES });
+      const draw = (events: typeof run.events) => renderTerminalTimeline({ projection: projectRun(events), width: 100, styles: PLAIN_STYLES });
       expect(draw(logged.events!)).toBe(draw(run.events));
     }
     // The run log answers what the seed's text log cannot: the baseline ran one item at a time.

@@ -16,7 +16,7 @@ async function renderTerminal(width: number, styles: TimelineStyles): Promise<st
     .map((r) =>
       [
         renderRunSummary({ metrics: r.metrics, description: r.header.policy.description, budgetMs: scenario.budgetMs, accountConcurrency: r.header.accountConcurrency, styles }),
-        renderTerminalTimeline({ events: r.events, width, styles }),
+        renderTerminalTimeline({ projection: r.projection, width, styles }),
       ].join('\n'),
     )
     .join('\n\n');

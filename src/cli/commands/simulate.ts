@@ -8,7 +8,9 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
 import { buildSimulationJson } from '../../report/build-simulation-json.js';
-import { buildSimulationReportRuns, simulateAndMeasure } from '../../report/build-simulation-report-runs.js';
+import { buildSimulationReportRuns, simulateAndMeasure, type MeasuredSimulation } from '../../report/build-simulation-report-runs.js';
+import { createFileEventLineSpools } from '../../node/file-event-line-spool.js';
+import type { Policy } from '../../engine/policy.js';
 import type { RunMetrics } from '../../report/compute-metrics.js';
 import { renderComparisonTable, renderRunSummary } from '../../report/render-run-summary.js';
 import { renderTerminalTimeline } from '../../report/render-terminal-timeline.js';
@@ -94,9 +96,32 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
         },
       }
     : undefined;
-  for (const policy of policies) {
-    runs.push(await simulateAndMeasure({ scenario, policy, seed, face: options.face, stallThresholdMs: options.stallThresholdMs, sink }));
+  // The report's run log is kept in a temporary file while the policies run, not in memory.
+  const spools = options.report ? createFileEventLineSpools() : null;
+  try {
+    for (const policy of policies) {
+      runs.push(await simulateAndMeasure({ scenario, policy, seed, face: options.face, stallThresholdMs: options.stallThresholdMs, sink, runLog: spools !== null, spool: spools?.create }));
+    }
+    return finishSimulateCommand({ options, io, scenario, policies, seed, runs, progress, settled: () => settled, total });
+  } finally {
+    spools?.dispose();
   }
+}
+
+/** Writes the report and prints the runs once every policy has run. */
+function finishSimulateCommand(context: {
+  options: SimulateOptions;
+  io: CliIo;
+  scenario: Scenario;
+  policies: readonly Policy[];
+  seed: number;
+  runs: MeasuredSimulation[];
+  progress: ReturnType<typeof createProgressReporter> | null;
+  settled: () => number;
+  total: number;
+}): number {
+  const { options, io, scenario, policies, seed, runs, progress, total } = context;
+  const settled = context.settled();
   if (progress) {
     progress.update(settled, total);
     progress.finish();
@@ -117,9 +142,9 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   const chosen = new Set(policies.map((p) => p.name));
   for (const note of scenario.notes) if (note.policy === null || chosen.has(note.policy)) out.push(styles.timeout(`note: ${note.message}`));
   out.push('');
-  for (const { run, metrics } of runs) {
+  for (const { run, metrics, projection } of runs) {
     out.push(renderRunSummary({ metrics, description: run.policy.description, budgetMs: scenario.budgetMs, accountConcurrency: scenario.world.account.concurrency, styles }));
-    if (options.timeline) out.push(renderTerminalTimeline({ events: run.events, width, styles, stallThresholdMs: options.stallThresholdMs }));
+    if (options.timeline) out.push(renderTerminalTimeline({ projection, width, styles, stallThresholdMs: options.stallThresholdMs }));
     out.push('');
   }
   if (runs.length > 1) out.push(renderComparisonTable({ rows: runs.map((r) => r.metrics), budgetMs: scenario.budgetMs }));
@@ -130,7 +155,7 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
 
 /** Writes the report folder of the runs; the folder name is the wall-clock time and the seed. */
 function writeSimulationReport(options: {
-  runs: ReadonlyArray<{ run: SimulationRun; metrics: RunMetrics }>;
+  runs: readonly MeasuredSimulation[];
   scenario: Scenario;
   seed: number;
   face: MockFace;
