@@ -8,7 +8,12 @@ import type { Scenario } from './scenario-types.js';
 
 /** Builds a synthetic scenario of `items` items and one policy of `workers` workers. */
 export function createSyntheticScenario(options: { items: number; workers: number; seed?: number; name?: string }): Scenario {
-  const json = {
+  return parseScenario({ json: syntheticScenarioJson(options), source: `synthetic(${options.items}x${options.workers})` });
+}
+
+/** The scenario file of `createSyntheticScenario` (for running it through the CLI). */
+export function syntheticScenarioJson(options: { items: number; workers: number; seed?: number; name?: string }): Record<string, unknown> {
+  return {
     name: options.name ?? `synthetic-${options.items}x${options.workers}`,
     description: 'Synthetic batch for benchmarks: lognormal latencies with rare errors and stalls.',
     startAt: '2025-08-06T03:00:00Z',
@@ -39,5 +44,4 @@ export function createSyntheticScenario(options: { items: number; workers: numbe
       },
     ],
   };
-  return parseScenario({ json, source: `synthetic(${options.items}x${options.workers})` });
 }
