@@ -24,6 +24,7 @@ import { layoutZombieLanes, type ZombieChain } from './layout-zombie-lanes.js';
 import { groupBy } from './group-by.js';
 import { findTimeSpan, type ReportRun } from './report-run.js';
 import type { RunMark } from './run-projection.js';
+import { indexProjection } from './projection-index.js';
 
 /** One trace event. Fields follow the trace event format; `ts` and `dur` are microseconds. */
 export interface TraceEvent {
@@ -80,9 +81,8 @@ function planTrace(runs: readonly ReportRun[]): { meta: TraceEvent[]; tracks: Ar
       meta.push(metaEvent('thread_name', pid, workerTid(w), { name: `worker ${w}` }));
       meta.push(metaEvent('thread_sort_index', pid, workerTid(w), { sort_index: w }));
     }
-    const attemptsOfItem = groupBy(records.attempts, (a) => a.item);
+    const { attemptsOfItem, items: itemById } = indexProjection(run.projection);
     const marksOfItem = groupBy(run.projection.marks, (mark) => mark.event.item);
-    const itemById = new Map(records.items.map((i) => [i.item, i]));
     const itemsByWorker = groupBy(records.items, (item) => (item.startMs === null ? null : item.worker));
     const workers = [...itemsByWorker.entries()].sort((a, b) => a[0] - b[0]);
     // Flow ids in track order, as a whole trace built at once numbers them.

@@ -13,6 +13,7 @@ import { groupBy } from './group-by.js';
 import { formatClockTime } from './format-clock-time.js';
 import { layoutZombieLanes, type ZombiePiece } from './layout-zombie-lanes.js';
 import { findTimeSpan, type ReportRun } from './report-run.js';
+import { indexProjection, type ProjectionIndex } from './projection-index.js';
 import { computeTimeTicks } from './time-axis.js';
 import { aggregateLane, DENSE_MARKS, DENSE_STATES, denseLaneData, type DenseLaneData } from './dense-lane.js';
 
@@ -96,7 +97,7 @@ function renderPolicyBlock(options: { run: ReportRun; x: (atMs: number) => numbe
   for (const item of records.items) if (item.worker !== null && item.startMs !== null) byWorker.get(item.worker)?.items.push(item);
   for (const a of records.attempts) if (!a.startedAsZombie) byWorker.get(a.worker)?.attempts.push(a);
   const shown = Math.min(m.workers, MAX_WORKER_LANES);
-  const index = indexRecords(records);
+  const index = indexProjection(run.projection);
   const backoffs = collectWorkerBackoffs(run, records, index);
   const escalations = groupBy(
     run.projection.marks.flatMap((m): TierEscalateEvent[] => (m.event.type === 'tier.escalate' ? [m.event] : [])),
@@ -198,28 +199,11 @@ export function classifyAttempt(a: AttemptRecord, stallThresholdMs: number): Att
   return 'error';
 }
 
-interface RecordIndex {
-  items: Map<number, ItemRecord>;
-  /** Attempts by `item.attempt`. */
-  attempts: Map<string, AttemptRecord>;
-  /** Each item's attempts, in start order. */
-  attemptsOfItem: Map<number, AttemptRecord[]>;
-}
-
-function indexRecords(records: RunRecords): RecordIndex {
-  const attemptsOfItem = groupBy(records.attempts, (a) => a.item);
-  return {
-    items: new Map(records.items.map((i) => [i.item, i])),
-    attempts: new Map(records.attempts.map((a) => [`${a.item}.${a.attempt}`, a])),
-    attemptsOfItem,
-  };
-}
-
-function collectWorkerBackoffs(run: ReportRun, records: RunRecords, index: RecordIndex): Map<number, Array<{ startMs: number; endMs: number; layer: string; errorClass: string }>> {
+function collectWorkerBackoffs(run: ReportRun, records: RunRecords, index: ProjectionIndex): Map<number, Array<{ startMs: number; endMs: number; layer: string; errorClass: string }>> {
   const out = new Map<number, Array<{ startMs: number; endMs: number; layer: string; errorClass: string }>>();
   for (const { event: e } of run.projection.marks) {
     if (e.type !== 'backoff') continue;
-    const failed = index.attempts.get(`${e.item}.${e.attempt}`);
+    const failed = index.attempt(e.item, e.attempt);
     if (!failed || (e.layer === 'client' && (failed.startedAsZombie || failed.abandonedAtMs !== null))) continue;
     // The wait ends early when the item moves on (an abandoned call) or ends.
     const next = index.attemptsOfItem.get(e.item)?.find((a) => !a.startedAsZombie && a.startMs >= e.atMs && a.attempt > e.attempt);
@@ -244,7 +228,7 @@ function describeItem(item: ItemRecord): string {
   return lines.join('\n');
 }
 
-function describeAttempt(a: AttemptRecord, index: RecordIndex, runEndMs: number, thresholdMs: number): string {
+function describeAttempt(a: AttemptRecord, index: ProjectionIndex, runEndMs: number, thresholdMs: number): string {
   const item = index.items.get(a.item);
   const stopMs = a.clientEndMs ?? a.endMs ?? runEndMs;
   const waited = stopMs - a.startMs;
@@ -260,7 +244,7 @@ function describeAttempt(a: AttemptRecord, index: RecordIndex, runEndMs: number,
   return lines.join('\n');
 }
 
-function describeZombie(piece: ZombiePiece, index: RecordIndex): string {
+function describeZombie(piece: ZombiePiece, index: ProjectionIndex): string {
   const a = piece.attempt;
   const item = index.items.get(a.item);
   const what =
