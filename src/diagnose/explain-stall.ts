@@ -21,7 +21,7 @@ export type MechanismVerdict =
   | 'undecided'
   | 'cannot';
 
-export type MechanismId = 'read-timeouts' | 'scrapfly-budget' | 'slow-request' | 'blocking-loop' | 'zombie-last-slot' | 'throttle-churn';
+export type MechanismId = 'read-timeouts' | 'scrapfly-budget' | 'slow-request' | 'call-timeouts' | 'blocking-loop' | 'zombie-last-slot' | 'throttle-churn';
 
 /** One mechanism weighed against one stall. */
 export interface MechanismFit {
@@ -60,6 +60,12 @@ export interface DeployedStack {
   planConcurrency: number | null;
   /** Whether the deployed policy may abandon calls (a call timeout that stops waiting), or null when unknown. */
   abandonsCalls: boolean | null;
+  /**
+   * The deployed application's own timeout around each client call: its limit, how many calls a
+   * tier makes when one is cut (its retries of a timeout) and whether a cut call moves the item to
+   * the next tier. Null: the deployed policy has none. Undefined: the policy is not known.
+   */
+  callTimeout?: { ms: number; callsPerTier: number; escalates: boolean } | null;
 }
 
 /** A stall as the mechanisms see it. */
@@ -91,8 +97,9 @@ const VERDICT_RANK: Record<MechanismVerdict, number> = { fits: 0, near: 1, undec
 export function explainStall(options: { stall: StallToExplain; stack: DeployedStack }): MechanismFit[] {
   const { stall, stack } = options;
   const fits: MechanismFit[] = [];
-  for (const client of stack.clients) fits.push(...readTimeouts({ stall, stack, client }));
-  fits.push(scrapflyBudget({ stall, stack }), slowRequest({ stall, stack }), blockingLoop({ stall, stack }), zombieLastSlot({ stall, stack }), throttleChurn({ stall, stack }));
+  for (const client of stack.clients) fits.push(...readTimeouts({ stall, stack, client }).map((f) => cutFirst(f, readTimeoutOf(client.spec), stall, stack)));
+  fits.push(cutFirst(scrapflyBudget({ stall, stack }), RETRY_BUDGET_MS, stall, stack), cutFirst(slowRequest({ stall, stack }), stall.durationMs, stall, stack));
+  fits.push(...callTimeouts({ stall, stack }), blockingLoop({ stall, stack }), zombieLastSlot({ stall, stack }), throttleChurn({ stall, stack }));
   return fits.map((f, i) => ({ f, i })).sort((a, b) => VERDICT_RANK[a.f.verdict] - VERDICT_RANK[b.f.verdict] || Math.abs(a.f.errorMs ?? Infinity) - Math.abs(b.f.errorMs ?? Infinity) || a.i - b.i).map((x) => x.f);
 }
 
@@ -353,6 +360,85 @@ function throttleChurn(options: { stall: StallToExplain; stack: DeployedStack })
     combination: 'refusals retried with backoff',
     why: `the log does not show 429s${stack.planConcurrency === null ? ', and the plan\'s concurrency is not known (--plan-concurrency)' : ''}; the SDKs do not retry a 429, so a long churn needs the application to retry it`,
   };
+}
+
+/**
+ * A mechanism that needs one request to last `waitMs` cannot happen when the deployed call timeout
+ * ends every call sooner: the client stops waiting at the call timeout, whatever the request does.
+ */
+function cutFirst(fit: MechanismFit, waitMs: number | null, stall: StallToExplain, stack: DeployedStack): MechanismFit {
+  const limit = stack.callTimeout?.ms;
+  if (limit === undefined || waitMs === null || fit.verdict === 'cannot' || stack.execution === 'blocking') return fit;
+  if (waitMs <= limit + stall.precisionMs) return fit;
+  return { ...fit, verdict: 'cannot', why: `the deployed call timeout of ${formatDurationMs(limit)} ends every call before the ${formatDurationMs(waitMs)} this needs (${fit.why})` };
+}
+
+/**
+ * The application's call timeout × calls: each call cut at the limit (the client stops waiting;
+ * with `abandon` the request runs on at Scrapfly), the item retrying or escalating as its policy
+ * says, then an answered request or the end of the ladder.
+ */
+function callTimeouts(options: { stall: StallToExplain; stack: DeployedStack }): MechanismFit[] {
+  const { stall, stack } = options;
+  const base = { id: 'call-timeouts' as const, client: null, title: "the application's call timeout × calls (each call cut at the limit)" };
+  const rule = stack.callTimeout;
+  if (rule === undefined) {
+    return [{ ...base, verdict: 'undecided', combination: 'calls cut by a timeout of the application', expectedMs: null, errorMs: null, why: 'the log does not say whether the application times its calls out, nor after how long (--scenario gives the deployed policy)', requestsPerTier: null }];
+  }
+  if (rule === null) return [{ ...base, verdict: 'cannot', combination: 'no call timeout', expectedMs: null, errorMs: null, why: 'the deployed policy has no call timeout', requestsPerTier: null }];
+  if (stack.execution === 'blocking') {
+    return [{ ...base, verdict: 'cannot', combination: 'no call cut while it runs', expectedMs: null, errorMs: null, why: 'with the event loop blocked a call timeout cannot fire while the call runs', requestsPerTier: null }];
+  }
+  const T = rule.ms;
+  const D = stall.durationMs;
+  const perTier = Math.max(1, rule.callsPerTier);
+  const most = perTier * (rule.escalates ? stack.tiers.length : 1);
+  const each = formatDurationMs(T);
+  // The best combination of each kind: ending with a cut call, or with an answered request.
+  const bestOf: { cut: MechanismFit | null; answered: MechanismFit | null } = { cut: null, answered: null };
+  const consider = (fit: MechanismFit, kind: 'cut' | 'answered') => {
+    const best = bestOf[kind];
+    if (best === null || VERDICT_RANK[fit.verdict] < VERDICT_RANK[best.verdict] || (VERDICT_RANK[fit.verdict] === VERDICT_RANK[best.verdict] && Math.abs(fit.errorMs ?? Infinity) < Math.abs(best.errorMs ?? Infinity))) bestOf[kind] = fit;
+  };
+  for (let k = 1; k <= most; k++) {
+    const counts = ladderOf({ n: k, tiers: stack.tiers.length, perTier });
+    const cut = k * T;
+    const precision = stall.precisionMs + k * REQUEST_OVERHEAD_MS;
+    // a) the item ended with its k-th cut call: the ladder was spent, or its other calls failed at
+    //    once (a 429, an error answered at once), or the log stops first.
+    {
+      const errorMs = D - cut;
+      const verdict = stall.censored && errorMs >= -precision ? 'fits' : judge({ errorMs, durationMs: D, precisionMs: precision });
+      const others = most - k;
+      const rest = others === 0 || stall.censored ? '' : `, the ladder's other ${others === 1 ? 'call' : `${others} calls`} failing at once (a 429 or an error answered at once)`;
+      const ladder = rule.escalates && others > 0 ? `${k} of ${most} tiers` : describeLadder(counts, stack.tiers);
+      consider({ ...base, verdict, combination: `${k} call${k === 1 ? '' : 's'} cut by the call timeout of ${each} (${ladder})${rest}, then the item failed`, expectedMs: cut, errorMs, why: `${k} × ${each} = ${formatDurationMs(cut)} against ${formatDurationMs(D)} logged (${signed(errorMs)})${rest ? `; needs the ladder's other calls to fail at once` : ''}`, requestsPerTier: counts }, 'cut');
+    }
+    // b) k cut calls, then the next call answered after `tail`: shorter than the call timeout, or
+    //    it would have been cut too.
+    if (k < most) {
+      const next = ladderOf({ n: k + 1, tiers: stack.tiers.length, perTier });
+      const tail = D - cut;
+      if (tail > -precision && tail < T - precision) {
+        const tier = stack.tiers[next.length - 1] ?? `tier ${next.length}`;
+        consider({
+          ...base,
+          verdict: 'fits',
+          combination: `${k} call${k === 1 ? '' : 's'} cut by the call timeout of ${each} (${describeLadder(counts, stack.tiers)}), then ${/^[aeiou]/i.test(tier) ? 'an' : 'a'} ${tier} request answered after ${formatDurationMs(Math.max(0, tail))}`,
+          expectedMs: D,
+          errorMs: 0,
+          why: `${k} × ${each} = ${formatDurationMs(cut)}, leaving ${formatDurationMs(Math.max(0, tail))} for the last request; needs every cut request silent past ${each}${stack.abandonsCalls ? ' (abandoned, they run on at Scrapfly and hold its slots)' : ''}`,
+          requestsPerTier: next,
+          lastAnsweredMs: Math.max(0, tail),
+        }, 'answered');
+      }
+    }
+  }
+  const found = [bestOf.answered, bestOf.cut].filter((f): f is MechanismFit => f !== null && f.verdict !== 'cannot').sort((a, b) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || Math.abs(a.errorMs ?? 0) - Math.abs(b.errorMs ?? 0));
+  if (found.length > 0) return found;
+  const best = bestOf.cut ?? bestOf.answered;
+  if (D < T) return [{ ...base, verdict: 'cannot', combination: 'no call cut', expectedMs: null, errorMs: null, why: `${formatDurationMs(D)} is shorter than the call timeout of ${each}`, requestsPerTier: null }];
+  return [best ?? { ...base, verdict: 'cannot', combination: `at most ${most} cut calls`, expectedMs: most * T, errorMs: D - most * T, why: `the ladder cuts at most ${most} calls of ${each}: ${formatDurationMs(most * T)}`, requestsPerTier: null }];
 }
 
 function signed(ms: number): string {

@@ -9,7 +9,8 @@
  *
  * What the log cannot say, and what is assumed instead (documented, in the notes):
  * - how long Scrapfly kept a silent request running after the client gave up: drawn uniformly from
- *   `HANG_HOLD_MIN_MS` to `HANG_HOLD_MAX_MS` past the read timeout (UNCONFIRMED);
+ *   `HANG_HOLD_MIN_MS` to `HANG_HOLD_MAX_MS` past the read timeout, or past the application's call
+ *   timeout when that is what gave up on it (UNCONFIRMED);
  * - that the machines that stalled on the night stall again, and no other machine does; where a
  *   concurrent starts-only log cannot say which machine stalled, the likeliest one stands for it;
  * - that the machines the log shows failing fail again on every request (an upstream 500: the log
@@ -32,7 +33,7 @@ const LEVELS = new Set(['plain', 'render_js', 'asp']);
 export interface ModelledStall {
   machine: string;
   /** The mechanism used, or `one-request` when none fits. */
-  as: 'read-timeouts' | 'scrapfly-budget' | 'slow-request' | 'one-request';
+  as: 'read-timeouts' | 'call-timeouts' | 'scrapfly-budget' | 'slow-request' | 'one-request';
   words: string;
 }
 
@@ -40,7 +41,7 @@ export interface ModelledStall {
  * The stack world's scenario JSON (no policies) from the fitted (or exact) world's, and how each
  * stall was modelled. `readTimeoutMs` is the deployed client's; `tiers` the deployed ladder's names.
  */
-export function buildStackWorld(options: { fitted: Record<string, unknown>; stalls: readonly StallExplanation[]; readTimeoutMs: number | null; tiers: readonly string[]; failedMachines?: readonly string[] }): { json: Record<string, unknown>; modelled: ModelledStall[] } {
+export function buildStackWorld(options: { fitted: Record<string, unknown>; stalls: readonly StallExplanation[]; readTimeoutMs: number | null; callTimeoutMs?: number | null; tiers: readonly string[]; failedMachines?: readonly string[] }): { json: Record<string, unknown>; modelled: ModelledStall[] } {
   const json = JSON.parse(JSON.stringify(options.fitted)) as Record<string, unknown>;
   delete json['policies'];
   delete json['budgets'];
@@ -56,6 +57,9 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
   const modelled: ModelledStall[] = [];
   const R = options.readTimeoutMs;
   const silent = R === null ? null : { type: 'uniform', minMs: R + HANG_HOLD_MIN_MS, maxMs: R + HANG_HOLD_MAX_MS };
+  // A request cut by the application's call timeout is silent past it by as much (UNCONFIRMED).
+  const C = options.callTimeoutMs ?? null;
+  const silentPastCut = C === null ? null : { type: 'uniform', minMs: C + HANG_HOLD_MIN_MS, maxMs: C + HANG_HOLD_MAX_MS };
   options.stalls.forEach((stall, k) => {
     if (stall.censored) return;
     const item = list.find((i) => i.name === stall.machines[0]);
@@ -66,24 +70,25 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
       host = `stall-${k + 1}.replay.invalid`;
       item.url = `https://${host}${new URL(item.url).pathname}`;
     }
-    const m = stall.mechanisms.find((f) => (f.id === 'read-timeouts' || f.id === 'scrapfly-budget' || f.id === 'slow-request') && (f.verdict === 'fits' || f.verdict === 'near'));
+    const m = stall.mechanisms.find((f) => (f.id === 'read-timeouts' || f.id === 'call-timeouts' || f.id === 'scrapfly-budget' || f.id === 'slow-request') && (f.verdict === 'fits' || f.verdict === 'near'));
+    const hold = m?.id === 'call-timeouts' ? silentPastCut : silent;
     const levels: Record<string, unknown> = {};
     let as: ModelledStall['as'] = 'one-request';
     let words = `one request of ${formatDurationMs(stall.durationMs)} (no mechanism fits)`;
-    if (m?.id === 'read-timeouts' && m.requestsPerTier && silent && m.requestsPerTier.length <= options.tiers.length && options.tiers.every((t) => LEVELS.has(t))) {
+    if ((m?.id === 'read-timeouts' || m?.id === 'call-timeouts') && m.requestsPerTier && hold && m.requestsPerTier.length <= options.tiers.length && options.tiers.every((t) => LEVELS.has(t))) {
       const counts = m.requestsPerTier;
       const answered = m.lastAnsweredMs ?? null;
       counts.forEach((count, t) => {
         const level = options.tiers[t] as string;
         const last = t === counts.length - 1;
         if (last && answered !== null) {
-          levels[level] = { latency: { type: 'fixed', ms: Math.max(1, Math.round(answered)) }, hang: { p: (count - 1) / count, latency: silent } };
+          levels[level] = { latency: { type: 'fixed', ms: Math.max(1, Math.round(answered)) }, hang: { p: (count - 1) / count, latency: hold } };
         } else {
-          levels[level] = { hang: { p: 1, latency: silent } };
+          levels[level] = { hang: { p: 1, latency: hold } };
         }
       });
-      as = 'read-timeouts';
-      words = `${m.combination}: silent on those requests for ${formatDurationMs(silent.minMs)}–${formatDurationMs(silent.maxMs)}`;
+      as = m.id;
+      words = `${m.combination}: silent on those requests for ${formatDurationMs(hold.minMs)}–${formatDurationMs(hold.maxMs)}`;
     } else if (m?.id === 'scrapfly-budget') {
       levels['default'] = { hang: { p: 1, latency: { type: 'fixed', ms: RETRY_BUDGET_MS } } };
       as = 'scrapfly-budget';

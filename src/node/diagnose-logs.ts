@@ -155,7 +155,7 @@ export async function diagnoseLogs(options: {
     baselineJson = formatPolicyJson(known.base, { name: 'baseline' });
     worldKind = 'scenario';
   } else if (deployed.client !== null && deployed.clientSpec !== null) {
-    const stack = buildStackWorld({ fitted: fittedJson as Record<string, unknown>, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec), tiers: deployed.tiers, failedMachines });
+    const stack = buildStackWorld({ fitted: fittedJson as Record<string, unknown>, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec), callTimeoutMs: deployedPolicy?.callTimeoutMs ?? null, tiers: deployed.tiers, failedMachines });
     base = stack.json;
     modelled = stack.modelled;
     baselineJson = {
@@ -168,7 +168,7 @@ export async function diagnoseLogs(options: {
       escalateOn: ['any'],
     };
     worldKind = 'stack';
-    notes.push(`the search world turns each stall into the requests its mechanism says (${modelled.map((m) => `${m.machine}: ${m.words}`).join('; ') || 'no stall modelled'}); how long Scrapfly kept a silent request running after the client gave up is not in the log (UNCONFIRMED: ${formatDurationMs(HANG_HOLD_MIN_MS)}–${formatDurationMs(HANG_HOLD_MAX_MS)} past the read timeout), and the machines that stalled stall again, no other${failedMachines.length > 0 ? `; the ${failedMachines.length} machine${failedMachines.length === 1 ? '' : 's'} the log shows failing fail${failedMachines.length === 1 ? 's' : ''} again on every request (an upstream 500), no other` : ''}`);
+    notes.push(`the search world turns each stall into the requests its mechanism says (${modelled.map((m) => `${m.machine}: ${m.words}`).join('; ') || 'no stall modelled'}); how long Scrapfly kept a silent request running after the client gave up is not in the log (UNCONFIRMED: ${formatDurationMs(HANG_HOLD_MIN_MS)}–${formatDurationMs(HANG_HOLD_MAX_MS)} past the read timeout or the call timeout that gave up on it), and the machines that stalled stall again, no other${failedMachines.length > 0 ? `; the ${failedMachines.length} machine${failedMachines.length === 1 ? '' : 's'} the log shows failing fail${failedMachines.length === 1 ? 's' : ''} again on every request (an upstream 500), no other` : ''}`);
   } else {
     base = fittedJson as Record<string, unknown>;
     baselineJson = { ...((fittedJson as { policies: Array<Record<string, unknown>> }).policies[0] as Record<string, unknown>), name: 'baseline' };
@@ -206,7 +206,7 @@ export async function diagnoseLogs(options: {
   // The cheapest that also holds on the logged night and over the CI gate's seeds.
   options.onStep?.('replaying the cheapest policies on the logged night');
   const nightCandidates = meeting.slice(0, NIGHT_CANDIDATES);
-  const stackOf = worldKind === 'stack' ? (json: Record<string, unknown>) => buildStackWorld({ fitted: json, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec as ClientSpec), tiers: deployed.tiers, failedMachines }).json : null;
+  const stackOf = worldKind === 'stack' ? (json: Record<string, unknown>) => buildStackWorld({ fitted: json, stalls, readTimeoutMs: readTimeoutOf(deployed.clientSpec as ClientSpec), callTimeoutMs: deployedPolicy?.callTimeoutMs ?? null, tiers: deployed.tiers, failedMachines }).json : null;
   const night = await replayNight({ replay, log, run, d, name: options.name, stackOf, policies: nightCandidates.map((r) => r.point.policy), slots: options.slots, budgetMs: options.budgetMs, plan, stallThresholdMs: options.stallThresholdMs, signal: options.signal });
   const verifySeeds = listSeeds({ firstSeed: 1, count: VERIFY_SEEDS });
   let recommended: DiagnoseOutcome['recommended'] = null;
@@ -363,6 +363,13 @@ function inferDeployed(options: { diagnosis: DiagnoseOutcome['replay']['diagnosi
 }
 
 /** The mechanisms behind each long stall, longest first. */
+/** A call timeout failure is a retryable client timeout: what the policy does with one. */
+function callTimeoutOf(policy: Policy): DeployedStack['callTimeout'] {
+  if (policy.callTimeoutMs === null) return null;
+  const matches = (selectors: readonly string[]) => selectors.some((s) => s === 'client-timeout' || s === 'retryable' || s === 'any');
+  return { ms: policy.callTimeoutMs, callsPerTier: matches(policy.retry.on) ? policy.retry.maxCalls : 1, escalates: matches(policy.escalateOn) };
+}
+
 function explainStalls(options: { replay: DiagnoseOutcome['replay']; deployed: DeployedSettings; plan: number; policy: Policy | null }): StallExplanation[] {
   const { replay, deployed, policy } = options;
   const d = replay.diagnosis;
@@ -375,6 +382,7 @@ function explainStalls(options: { replay: DiagnoseOutcome['replay']; deployed: D
     execution: d.execution,
     planConcurrency: options.plan,
     abandonsCalls: policy ? (policy.callTimeoutMs !== null || policy.itemDeadlineMs !== null) && policy.timeoutSemantics === 'abandon' : d.execution === 'blocking' ? false : null,
+    callTimeout: policy ? callTimeoutOf(policy) : undefined,
   };
   const typicalMs = d.fit.items.lognormal?.medianMs ?? 1000;
   return [...d.stalls]

@@ -157,6 +157,9 @@ describe('diagnose', () => {
     const [stall] = out.stalls;
     const verdict = (id: string) => stall.mechanisms.find((m: { id: string }) => m.id === id).verdict;
     expect([verdict('zombie-last-slot'), verdict('throttle-churn'), verdict('blocking-loop')]).toEqual(['undecided', 'undecided', 'cannot']);
+    // The header's policy cuts calls at 90 s: that explains the stall, and nothing longer than a cut can.
+    expect(stall.mechanisms[0]).toMatchObject({ id: 'call-timeouts', verdict: 'fits' });
+    expect([verdict('read-timeouts'), verdict('scrapfly-budget'), verdict('slow-request')]).toEqual(['cannot', 'cannot', 'cannot']);
     // The night lost most machines to 429s that the world's stall does not make: said, not hidden.
     expect(out.worldCheck).toMatch(/does not look like the night/);
   }, 120_000);

@@ -68,4 +68,36 @@ describe('the mechanisms behind a stall', () => {
     expect(short.find((f) => f.id === 'read-timeouts')!.verdict).toBe('cannot');
     expect(short.find((f) => f.id === 'slow-request')!.verdict).toBe('fits');
   });
+
+  it("the application's call timeout: rec4's 3m00.159s is two calls cut at 90 s, then either an answer after 159 ms or an instant failure; read timeouts and Scrapfly's budget cannot outlast the cut", () => {
+    const stack: DeployedStack = { ...blocking('python-sdk'), execution: 'concurrent', abandonsCalls: true, callTimeout: { ms: 90_000, callsPerTier: 1, escalates: true } };
+    const fits = explainStall({ stall: { durationMs: 180_159, censored: false, workersHeld: 1, precisionMs: 1, typicalMs: 1900 }, stack });
+    const cuts = fits.filter((f) => f.id === 'call-timeouts');
+    expect(cuts.map((f) => [f.verdict, f.combination])).toEqual([
+      ['fits', '2 calls cut by the call timeout of 1m30s (1 plain + 1 render_js), then an asp request answered after 159ms'],
+      ['fits', "2 calls cut by the call timeout of 1m30s (2 of 3 tiers), the ladder's other call failing at once (a 429 or an error answered at once), then the item failed"],
+    ]);
+    expect(cuts[0]).toMatchObject({ requestsPerTier: [1, 1, 1], lastAnsweredMs: 159, errorMs: 0 });
+    expect(cuts[1]).toMatchObject({ expectedMs: 180_000, errorMs: 159 });
+    // Without the call timeout, 160 s read timeouts and Scrapfly's 150 s budget would fit: with it, neither can happen.
+    for (const id of ['read-timeouts', 'scrapfly-budget', 'slow-request']) {
+      const f = fits.find((m) => m.id === id)!;
+      expect(f.verdict, id).toBe('cannot');
+    }
+    expect(fits.find((f) => f.id === 'read-timeouts')!.why).toMatch(/^the deployed call timeout of 1m30s ends every call before the 2m40s this needs/);
+    const without = explainStall({ stall: { durationMs: 180_159, censored: false, workersHeld: 1, precisionMs: 1, typicalMs: 1900 }, stack: { ...stack, callTimeout: null } });
+    expect(without.find((f) => f.id === 'read-timeouts')!.verdict).toBe('fits');
+    expect(without.find((f) => f.id === 'call-timeouts')).toMatchObject({ verdict: 'cannot', combination: 'no call timeout' });
+    // An answer cannot last the whole call timeout: a remainder of 90 s is a third cut, not an answer.
+    const three = explainStall({ stall: { durationMs: 270_000, censored: false, workersHeld: 1, precisionMs: 1, typicalMs: 1900 }, stack }).filter((f) => f.id === 'call-timeouts');
+    expect(three.map((f) => f.combination)).toEqual(['3 calls cut by the call timeout of 1m30s (1 plain + 1 render_js + 1 asp), then the item failed']);
+  });
+
+  it('a call timeout the log cannot show stays open; a blocked event loop cuts no call while it runs', () => {
+    const unknown = explainStall({ stall: { durationMs: 400_000, censored: false, workersHeld: 1, precisionMs: 1000, typicalMs: 7000 }, stack: { ...blocking('python-sdk'), execution: 'concurrent', abandonsCalls: null } });
+    expect(unknown.find((f) => f.id === 'call-timeouts')!.verdict).toBe('undecided');
+    const blocked = explainStall({ stall: { durationMs: 400_000, censored: false, workersHeld: 5, precisionMs: 1000, typicalMs: 7000 }, stack: { ...blocking('python-sdk'), callTimeout: { ms: 60_000, callsPerTier: 1, escalates: true } } });
+    expect(blocked.find((f) => f.id === 'call-timeouts')!.verdict).toBe('cannot');
+    expect(blocked.find((f) => f.id === 'read-timeouts')!.verdict).not.toBe('cannot');
+  });
 });
