@@ -31,6 +31,8 @@ export interface AttemptRecord {
   cutReason: CutReason | null;
   /** True for a direct fetch of the page (a direct tier), false for a Scrapfly request. */
   direct: boolean;
+  /** Position of its `attempt.start` among the run's events: the causal order of things at one instant. */
+  startSeq: number;
 }
 
 export interface ItemRecord {

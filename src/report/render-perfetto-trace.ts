@@ -169,7 +169,7 @@ function workerTrack(options: {
     const item = options.items[k++];
     if (item === undefined) return null;
     const endMs = item.endMs ?? records.endMs;
-    const children = buildItemChildren({ item, endMs, attempts: options.attemptsOfItem.get(item.item) ?? [], marks: options.marksOfItem.get(item.item) ?? [], attemptStartSeq: run.projection.attemptStartSeq, thresholdMs: run.metrics.stalls.thresholdMs });
+    const children = buildItemChildren({ item, endMs, attempts: options.attemptsOfItem.get(item.item) ?? [], marks: options.marksOfItem.get(item.item) ?? [], thresholdMs: run.metrics.stalls.thresholdMs });
     const flowId = options.itemFlowIds.get(item.item);
     if (flowId !== undefined) {
       const chain = children.filter((c) => c.event.cat?.startsWith('attempt'));
@@ -359,7 +359,7 @@ interface Child {
 }
 
 /** An item's attempts, backoffs and escalations on its worker's track, in time then causal order. */
-function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts: readonly AttemptRecord[]; marks: readonly RunMark[]; attemptStartSeq: ReadonlyMap<AttemptRecord, number>; thresholdMs: number }): Child[] {
+function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts: readonly AttemptRecord[]; marks: readonly RunMark[]; thresholdMs: number }): Child[] {
   const { item, endMs, thresholdMs } = options;
   const live = options.attempts.filter((a) => !a.startedAsZombie);
   const children: Child[] = [];
@@ -371,7 +371,7 @@ function buildItemChildren(options: { item: ItemRecord; endMs: number; attempts:
     children.push({
       startMs: a.startMs,
       endMs: stopMs,
-      seq: options.attemptStartSeq.get(a) ?? 0,
+      seq: a.startSeq,
       event: {
         name: `${a.tierName} ${label}`,
         cat: stall ? 'attempt,stall' : 'attempt',

@@ -26,8 +26,6 @@ export interface ConcurrencyReading {
 
 export interface RunProjection {
   records: RunRecords;
-  /** Position of each attempt's `attempt.start` among the run's events. */
-  attemptStartSeq: Map<AttemptRecord, number>;
   /** Backoffs and escalations in event order. */
   marks: RunMark[];
   /** `attempt.slow` warnings in event order. */
@@ -56,16 +54,17 @@ export interface RunProjector {
   finish(): RunProjection;
 }
 
-/** A map key of an attempt: a number (no string to allocate) unless the attempt number is huge. */
-const attemptKey = (item: number, attempt: number): number | string => (attempt < 2 ** 20 && item < 2 ** 32 ? item * 2 ** 20 + attempt : `${item}.${attempt}`);
 
 /** A projector of one batch run (batch.start first). `items` names items skipped before they started. */
 export function createRunProjector(options: { items?: readonly BatchItem[] | null } = {}): RunProjector {
   let start: Extract<BatchEvent, { type: 'batch.start' }> | null = null;
   let endMs: number | null = null;
-  const items = new Map<number, ItemRecord>();
-  const attempts = new Map<number | string, AttemptRecord>();
-  const attemptStartSeq = new Map<AttemptRecord, number>();
+  // Indexed by item number, and by item then attempt number: no hash tables to grow and rehash
+  // (at 100,000 items their rehashed tables were tens of megabytes of garbage).
+  const items: Array<ItemRecord | undefined> = [];
+  const attemptsOf: Array<Array<AttemptRecord | undefined> | undefined> = [];
+  const attempts: AttemptRecord[] = [];
+  const attemptOf = (item: number, attempt: number): AttemptRecord | undefined => attemptsOf[item]?.[attempt];
   const callTimeouts = new Map<string, number>();
   const marks: RunMark[] = [];
   const slowRequests: AttemptSlowEvent[] = [];
@@ -88,11 +87,11 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
         if (endMs === null) endMs = e.atMs;
         break;
       case 'item.start':
-        items.set(e.item, { item: e.item, name: e.name, domain: e.domain, worker: e.worker, startMs: e.atMs, endMs: null, queuedMs: e.queuedMs, outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 });
+        items[e.item] = { item: e.item, name: e.name, domain: e.domain, worker: e.worker, startMs: e.atMs, endMs: null, queuedMs: e.queuedMs, outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 };
         break;
       case 'item.end': {
         const known = options.items?.[e.item];
-        const rec = items.get(e.item) ?? { item: e.item, name: known?.name ?? '', domain: known?.domain ?? '', worker: null, startMs: null, endMs: null, queuedMs: e.atMs - (start?.atMs ?? e.atMs), outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 };
+        const rec = items[e.item] ?? { item: e.item, name: known?.name ?? '', domain: known?.domain ?? '', worker: null, startMs: null, endMs: null, queuedMs: e.atMs - (start?.atMs ?? e.atMs), outcome: null, reason: null, errorCode: null, price: null, attempts: 0, tier: 0 };
         rec.endMs = e.atMs;
         rec.outcome = e.outcome;
         rec.reason = e.reason;
@@ -100,7 +99,7 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
         rec.price = e.price;
         rec.attempts = e.attempts;
         rec.tier = e.tier;
-        items.set(e.item, rec);
+        items[e.item] = rec;
         break;
       }
       case 'attempt.start': {
@@ -124,13 +123,18 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
           abandonedAtMs: null,
           cutReason: null,
           direct: e.via === 'direct',
+          startSeq: at,
         };
-        attempts.set(attemptKey(e.item, e.attempt), rec);
-        attemptStartSeq.set(rec, at);
+        const ofItem = (attemptsOf[e.item] ??= []);
+        const previous = ofItem[e.attempt];
+        // A repeated start replaces the record where the first one stood.
+        if (previous) attempts[attempts.indexOf(previous)] = rec;
+        else attempts.push(rec);
+        ofItem[e.attempt] = rec;
         break;
       }
       case 'attempt.abandon': {
-        const rec = attempts.get(attemptKey(e.item, e.attempt));
+        const rec = attemptOf(e.item, e.attempt);
         if (rec) {
           rec.abandonedAtMs = e.atMs;
           rec.clientEndMs = e.atMs;
@@ -139,7 +143,7 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
         break;
       }
       case 'attempt.end': {
-        const rec = attempts.get(attemptKey(e.item, e.attempt));
+        const rec = attemptOf(e.item, e.attempt);
         if (rec) {
           rec.endMs = e.atMs;
           if (rec.clientEndMs === null && !rec.startedAsZombie) rec.clientEndMs = e.atMs;
@@ -178,7 +182,7 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
         if (e.type === 'mock.end') {
           chargedByMock += e.costCredits;
           const id = parseCorrelationId(e.correlationId);
-          const rec = id ? attempts.get(attemptKey(id.item, id.attempt)) : undefined;
+          const rec = id ? attemptOf(id.item, id.attempt) : undefined;
           if (rec) rec.serverEndMs = e.atMs;
         }
         break;
@@ -195,16 +199,17 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
       finished = true;
       const begin = start as Extract<BatchEvent, { type: 'batch.start' }> | null;
       if (begin === null) throw new Error('The events hold no batch.start');
-      for (const rec of attempts.values()) {
+      for (const rec of attempts) {
         if (rec.result !== 'cut' || rec.cutReason !== null) continue;
         // A cut request ends at the moment of the cut: a call timeout of its call, else the item's reason.
         const timedOutAt = callTimeouts.get(`${rec.item}.${rec.call}`);
-        const itemReason = items.get(rec.item)?.reason;
+        const itemReason = items[rec.item]?.reason;
         if (timedOutAt !== undefined && rec.endMs !== null && timedOutAt <= rec.endMs) rec.cutReason = 'call-timeout';
         else if (itemReason === 'item-deadline' || itemReason === 'batch-deadline' || itemReason === 'cancelled') rec.cutReason = itemReason;
       }
+      const itemList = items.filter((i): i is ItemRecord => i !== undefined);
       let lastItemEnd = begin.atMs;
-      for (const i of items.values()) if (i.endMs !== null && i.endMs > lastItemEnd) lastItemEnd = i.endMs;
+      for (const i of itemList) if (i.endMs !== null && i.endMs > lastItemEnd) lastItemEnd = i.endMs;
       const records: RunRecords = {
         batchId: begin.batchId,
         policy: begin.policy,
@@ -213,12 +218,11 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
         itemCount: begin.items,
         startMs: begin.atMs,
         endMs: endMs ?? lastItemEnd,
-        items: [...items.values()].sort((a, b) => a.item - b.item),
-        attempts: [...attempts.values()],
+        items: itemList,
+        attempts,
       };
       return {
         records,
-        attemptStartSeq,
         marks,
         slowRequests,
         concurrency,
