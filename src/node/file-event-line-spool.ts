@@ -2,7 +2,8 @@
  * A spool of run-log lines in a temporary file, for simulations too large to keep even their lines
  * in memory: each event becomes its JSON line as it happens, a few thousand lines go to the file
  * at a time, and `lines()` reads the file back in pieces of 64 KB. `dispose()` removes the
- * file; a process that exits first removes it too.
+ * file; a process that exits first, or is stopped by SIGINT or SIGTERM while spools are open, removes
+ * it too.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,22 +36,34 @@ export function createFileEventLineSpools(options: { parentDir?: string } = {}):
   let dir: string | null = null;
   let count = 0;
   const spools: EventLineSpool[] = [];
+  // Stopped by a signal, Node runs no exit handlers: remove the folder, then die of the signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    dispose();
+    process.kill(process.pid, signal);
+  };
+  const dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const spool of spools) spool.dispose();
+    if (dir !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      open.delete(dir);
+    }
+    dir = null;
+  };
   return {
     create: () => {
+      if (dir === null) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      }
       dir ??= mkdtempSync(join(options.parentDir ?? tmpdir(), 'batchscope-events-'));
       count += 1;
       const spool = createFileEventLineSpool(join(dir, `run-${count}.jsonl`), dir);
       spools.push(spool);
       return spool;
     },
-    dispose: () => {
-      for (const spool of spools) spool.dispose();
-      if (dir !== null) {
-        rmSync(dir, { recursive: true, force: true });
-        open.delete(dir);
-      }
-      dir = null;
-    },
+    dispose,
   };
 }
 
