@@ -99,6 +99,12 @@ export interface RunMetrics {
   /** Direct fetches of the pages (direct tiers): no Scrapfly slot, no credits. */
   direct: DirectStats;
   attempts: { total: number; timeouts: number; byResult: Record<string, number> };
+  /**
+   * When the account-wide outage breaker (Policy.outageBreaker) stopped the batch: at what clock
+   * time (ms), after how many requests in a row failed as in an outage, the last one's error, and
+   * how many items it left unpriced (reason `outage`). Null when the batch was not stopped.
+   */
+  outage: { atMs: number; consecutiveFailures: number; lastError: string; unpriced: number } | null;
   domains: DomainStats[];
   warnings: {
     /** Slow-request warnings emitted during the run (policies with `slowRequestMs`). */
@@ -176,6 +182,11 @@ export function computeMetrics(
     if (e.type === 'attempt.slow') slowRequests.push({ item: e.item, name: names.get(e.item) ?? '', attempt: e.attempt, atMs: e.atMs, elapsedMs: e.elapsedMs });
   }
   const queue = summarize(queueWaits);
+  const stop = events.find((e) => e.type === 'batch.outage');
+  const outage =
+    stop?.type === 'batch.outage'
+      ? { atMs: stop.atMs, consecutiveFailures: stop.consecutiveFailures, lastError: stop.lastError, unpriced: records.items.filter((i) => i.reason === 'outage').length }
+      : null;
   return {
     batchId: records.batchId,
     policy: records.policy,
@@ -201,6 +212,7 @@ export function computeMetrics(
     scrapfly,
     direct,
     attempts: { total: records.attempts.length, timeouts, byResult },
+    outage,
     domains,
     warnings: {
       slowRequests,
