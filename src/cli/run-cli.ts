@@ -101,8 +101,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .version(readPackageVersion())
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      // yargs' own validation errors (a flag without its value) come as a YError: a usage error too.
+      if (error && error.name !== 'YError') throw error;
+      usageError = message ?? error?.message ?? 'bad arguments';
     });
   try {
     let helpText = '';

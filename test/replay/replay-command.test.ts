@@ -132,7 +132,7 @@ describe('replay <log>', () => {
     const dupeRun = await run([dupes, '--no-timeline']);
     expect(dupeRun.stdout).toContain('note: 1 line(s) have a timestamp earlier than the line before (first: line 14)');
     expect(dupeRun.stdout).toContain('note: 1 machine name(s) start more than once ("xTool S1" ×2); each start counts as its own item');
-    expect((await run([SEED, '--stall-threshold', 'soon'])).stderr).toBe('error: --stall-threshold must be a duration such as 60s, got soon\n');
+    expect((await run([SEED, '--stall-threshold', 'soon'])).stderr).toBe('error: --stall-threshold must be a duration from 1ms to 30 days such as 60s, got soon\n');
     const unknown = await run([SEED, '-p', 'nope']);
     expect([unknown.code, unknown.stderr]).toEqual([2, 'error: Unknown policy "nope": the replay has baseline, concurrent-5 (load more with --scenario <file>)\n']);
   });

@@ -7,7 +7,8 @@ import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
 import { requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { parseDurationMs } from '../../units/duration.js';
+import { readDurationOption } from '../read-duration-option.js';
+import { NUMBER_OPTION, readCountOption, readThreadsOption } from '../read-number-option.js';
 import { listScenarioFiles } from '../../node/list-scenario-files.js';
 import { DEFAULT_CHECK_SEEDS, runBudgetCheck } from '../../node/run-budget-check.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
@@ -44,9 +45,9 @@ export interface CheckOptions {
 export function describeCheck(y: Argv): Argv {
   return y
     .positional('paths', { type: 'string', array: true, default: ['scenarios'], describe: 'Scenario files or folders (a folder: its *.json files)' })
-    .option('seeds', { type: 'number', default: DEFAULT_CHECK_SEEDS, describe: 'Monte Carlo runs (seeds) per budgeted policy' })
+    .option('seeds', { ...NUMBER_OPTION, default: DEFAULT_CHECK_SEEDS, describe: 'Monte Carlo runs (seeds) per budgeted policy' })
     .option('seed', { ...SEED_OPTION, describe: "First seed (default: each scenario's seed); seeds are consecutive" })
-    .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
+    .option('threads', { ...NUMBER_OPTION, describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('summary', { type: 'string', describe: 'Also write a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Where report folders go (one representative run per budgeted policy, check.json, check.md)' })
@@ -79,27 +80,6 @@ export function readCheckOptions(argv: Record<string, unknown>): CheckOptions {
     json: Boolean(argv['json']),
     stallThresholdMs: readDurationOption(argv['stall-threshold'], '--stall-threshold', '60s'),
   };
-}
-
-/** An integer flag within [min, max]. Shared with sweep. */
-export function readCountOption(value: unknown, flag: string, range: { min: number; max: number }): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new UsageError(`${flag} must be an integer from ${range.min} to ${range.max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** `--threads`: a non-negative integer, or null for the default. Shared with sweep. */
-export function readThreadsOption(value: unknown): number | null {
-  if (value === undefined) return null;
-  return readCountOption(value, '--threads', { min: 0, max: 256 });
-}
-
-/** A positive duration flag such as `60s`. Shared with sweep. */
-export function readDurationOption(value: unknown, flag: string, fallback: string): number {
-  const ms = parseDurationMs(String(value ?? fallback));
-  if (ms === null || ms <= 0) throw new UsageError(`${flag} must be a duration such as 60s, got ${String(value)}`);
-  return ms;
 }
 
 /** A path relative to `cwd` when it lies inside it, else absolute. Shared with sweep. */

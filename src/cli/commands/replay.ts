@@ -18,6 +18,9 @@ import type { CliIo } from '../cli-io.js';
 import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, type LogReadingOptions } from '../log-reading-options.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
+import { LIMITS } from '../../scenario/field-reader.js';
+import { TIMELINE_WIDTH_BOUNDS } from './simulate.js';
 
 export interface ReplayOptions extends LogReadingOptions {
   log: string;
@@ -46,10 +49,10 @@ export function describeReplay(y: Argv): Argv {
     .option('latency', { choices: REPLAY_LATENCY_MODES, default: 'per-item' as const, describe: 'Request durations of the replay world: per-item (exact), fitted (lognormal + stalls) or empirical' })
     .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Replay the batch under this policy (repeatable): baseline, concurrent, or a policy of --scenario' })
     .option('scenario', { type: 'string', describe: "Scenario file whose policies to replay the batch under (all of them unless --policy names some)" })
-    .option('account-concurrency', { type: 'number', describe: "The Scrapfly plan's concurrency for replays (default: the run log's, else the replay's workers)" })
+    .option('account-concurrency', { ...NUMBER_OPTION, describe: "The Scrapfly plan's concurrency for replays (default: the run log's, else the replay's workers)" })
     .option('fill-declared', { type: 'boolean', default: true, describe: 'Add items the batch declared but the log does not show to the replay scenario (--no-fill-declared to leave them out)' })
     .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
-    .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
+    .option('width', { ...NUMBER_OPTION, describe: 'Timeline width in columns (default: the terminal width)' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Write the run report under this folder' })
     .option('report', { type: 'boolean', default: true, describe: 'Write the run report (--no-report to skip)' });
 }
@@ -57,10 +60,8 @@ export function describeReplay(y: Argv): Argv {
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions {
   const reading = readLogReadingOptions(argv);
-  const width = argv['width'];
-  if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
-  const plan = argv['account-concurrency'];
-  if (plan !== undefined && (typeof plan !== 'number' || !Number.isInteger(plan) || plan < 1)) throw new UsageError(`--account-concurrency must be a positive integer, got ${String(plan)}`);
+  const width = readNumberOption(argv['width'], '--width', TIMELINE_WIDTH_BOUNDS);
+  const plan = readNumberOption(argv['account-concurrency'], '--account-concurrency', { min: 1, max: LIMITS.accountConcurrency, integer: true });
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => String(p).split(',')).map((p) => p.trim()).filter(Boolean);
   const emit = argv['emit-scenario'];
   if (emit !== undefined && (typeof emit !== 'string' || emit.trim() === '')) throw new UsageError('--emit-scenario needs a file name');
@@ -75,10 +76,10 @@ export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions 
     latency: (argv['latency'] as ReplayLatencyMode | undefined) ?? 'per-item',
     policies,
     scenario: typeof argv['scenario'] === 'string' ? argv['scenario'] : null,
-    accountConcurrency: typeof plan === 'number' ? plan : null,
+    accountConcurrency: plan,
     fillDeclared: argv['fill-declared'] !== false,
     timeline: argv['timeline'] !== false,
-    width: typeof width === 'number' ? width : null,
+    width,
     reportDir: argv['report'] === false ? null : String(argv['report-dir'] ?? 'reports'),
   };
 }

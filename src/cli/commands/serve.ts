@@ -15,7 +15,12 @@ import { openStore } from '../../live/open-store.js';
 import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
 import type { CliIo } from '../cli-io.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
+import { LIMITS } from '../../scenario/field-reader.js';
 import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
+
+/** Ports `--port` accepts (0: any free port); shared with serve-mock. */
+export const PORT_BOUNDS = { min: 0, max: 65_535, integer: true } as const;
 
 export interface ServeOptions {
   store: string;
@@ -30,11 +35,11 @@ export interface ServeOptions {
 
 export function describeServe(y: Argv): Argv {
   return describeScrapflyOptions(describeStoreOption(y, { creates: true }))
-    .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: any free port)' })
+    .option('port', { ...NUMBER_OPTION, default: 8080, describe: 'Port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
     .option('token-file', { type: 'string', describe: 'Read the bearer token from this file instead of $BATCHSCOPE_API_TOKEN' })
-    .option('max-workers', { type: 'number', default: 64, describe: 'Most workers a request may ask for (the connection pool size)' })
-    .option('time-scale', { type: 'number', default: 1, describe: "Clock ms per real ms for the batches it runs; match the mock's --time-scale when testing against it" })
+    .option('max-workers', { ...NUMBER_OPTION, default: 64, describe: 'Most workers a request may ask for (the connection pool size)' })
+    .option('time-scale', { ...NUMBER_OPTION, default: 1, describe: "Clock ms per real ms for the batches it runs; match the mock's --time-scale when testing against it" })
     .example('BATCHSCOPE_API_TOKEN=... $0 serve --port 8080', 'then: curl -H "Authorization: Bearer $BATCHSCOPE_API_TOKEN" -d \'{"days_threshold": 1, "max_workers": 4, "use_scrapfly": true}\' http://127.0.0.1:8080/api/v1/batch-update')
     .epilogue(
       'Open the URL in a browser for the admin page (sign in with the token): batches, a form to start one, the running batch\'s worker lanes live, reports and the review queue. ' +
@@ -43,8 +48,9 @@ export function describeServe(y: Argv): Argv {
 }
 
 export function readServeOptions(argv: Record<string, unknown>, io: CliIo): ServeOptions {
-  const port = argv['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${String(port)}`);
+  const port = readNumberOption(argv['port'], '--port', PORT_BOUNDS) ?? 8080;
+  const maxWorkers = readPositiveInteger(argv, 'max-workers', LIMITS.workers) ?? 64;
+  const timeScale = readTimeScale(argv['time-scale']);
   let token: string | undefined;
   if (typeof argv['token-file'] === 'string') {
     try {
@@ -58,8 +64,6 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
   }
   if (!token) throw new UsageError('No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)');
   if (token.length < 16) throw new UsageError('The API token must be at least 16 characters long');
-  const scale = argv['time-scale'] ?? 1;
-  const timeScale = readTimeScale(scale);
   return {
     store: readStorePath(argv, io),
     // Without a key serve still runs batches that fetch the pages directly (use_scrapfly: false).
@@ -67,7 +71,7 @@ export function readServeOptions(argv: Record<string, unknown>, io: CliIo): Serv
     port,
     host: String(argv['host'] ?? '127.0.0.1'),
     token,
-    maxWorkers: readPositiveInteger(argv, 'max-workers') ?? 64,
+    maxWorkers,
     timeScale,
   };
 }
