@@ -104,7 +104,8 @@ export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise
     io.stderr(`error: nothing to check: ${scenarios.length === 1 ? 'the scenario holds' : `the ${scenarios.length} scenarios hold`} no budgets (add "budgets", or pass --allow-empty)\n`);
     return 1;
   }
-  const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'check', width: io.columns ?? 80 });
+  // A bar on a terminal once the check has taken a second; a line per tenth otherwise (CI logs).
+  const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'check', width: io.columns ?? 80, afterMs: io.isTty ? 1000 : 0, nowMs: io.nowMs });
   const { result, samples } = await runBudgetCheck({
     scenarios,
     seeds: options.seeds,

@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 import type { Policy } from '../../engine/policy.js';
 import { BatchscopeError, UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
+import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
 import { renderReplayText } from '../../replay/render-replay-text.js';
@@ -88,9 +89,6 @@ export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions 
 export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
   const absolute = resolve(io.cwd, options.log);
   const shown = relative(io.cwd, absolute) || options.log;
-  const progress = (message: string) => {
-    if (io.isTty) io.stderr(`${message}…\n`);
-  };
   let extraPolicies: Policy[] = [];
   let extraPlan: number | null = null;
   let extraFrom: string | undefined;
@@ -105,6 +103,8 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
   const { log } = await readLogFile({ file: options.log, cwd: io.cwd, reading: options, signal: controller.signal });
   const run = selectRun(log, options.run);
   const fitWith = await readOtherNights({ files: options.moreLogs, cwd: io.cwd, reading: options, signal: controller.signal });
+  // On a terminal, a replay whose simulations take more than a second shows how far they are (items settled).
+  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'replay', width: io.columns ?? 80, unit: 'items', afterMs: 1000, nowMs: io.nowMs }) : null;
   const name = `replay-${basename(shown).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
   const result = await replayLog({
     log,
@@ -122,8 +122,9 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     accountConcurrency: options.accountConcurrency ?? extraPlan,
     fillDeclared: options.fillDeclared,
     signal: controller.signal,
-    onProgress: progress,
+    onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
   });
+  progress?.finish();
   const { outcome } = result;
   if (options.emitScenario !== null && result.scenario) {
     const target = resolve(io.cwd, options.emitScenario);

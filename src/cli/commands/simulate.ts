@@ -84,7 +84,7 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   const seed = options.seed ?? scenario.seed;
   const runs = [];
   // On a terminal, a run that takes more than a second shows how far it is (items settled).
-  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'simulate', width: io.columns ?? 80, unit: 'items', afterMs: 1000 }) : null;
+  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'simulate', width: io.columns ?? 80, unit: 'items', afterMs: 1000, nowMs: io.nowMs }) : null;
   const total = policies.length * scenario.items.length;
   let settled = 0;
   const sink: EventSink | undefined = progress
