@@ -46,8 +46,8 @@ export interface BatchApiServerOptions {
   env: LiveEnvironment;
   /** The policy batches run with; `max_workers` overrides its workers, `use_scrapfly: false` its ladder. */
   policy: Policy;
-  /** The bearer token every request must carry (or sign in with). */
-  token: string;
+  /** The bearer tokens a request may carry (or sign in with): any one of them. */
+  tokens: readonly string[];
   /** Most workers a request may ask for (the transport's connections per origin). */
   maxWorkersLimit: number;
   port?: number;
@@ -70,7 +70,7 @@ const BATCH_ID = '([A-Za-z0-9_.-]+)';
 /** Starts the server; resolves once it listens. */
 export async function startBatchApiServer(options: BatchApiServerOptions): Promise<BatchApiServer> {
   const { env } = options;
-  const sessions = createApiSessions({ token: options.token });
+  const sessions = createApiSessions({ tokens: options.tokens });
   const feed = createLiveFeed();
   const runner = createBatchRunner({ env, policy: options.policy, feed, onBatchEnd: options.onBatchEnd });
   const stallThresholdMs = env.stallThresholdMs ?? 60_000;

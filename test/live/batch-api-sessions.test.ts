@@ -38,7 +38,7 @@ async function setUp(options: { count: number; latencyMs: number; workers?: numb
   api = await startBatchApiServer({
     env: { store, transport, clock: createScaledClock({ scale: 100 }), scrapfly: { apiKey: 'scp-x', baseUrl: mock.url }, extractPrice: createPriceExtractor(), maxChangeRatio: 0.5, reportsDir: join(temp.dir, 'reports') },
     policy: { ...createDefaultLivePolicy(), workers: options.workers ?? 2 },
-    token: TOKEN,
+    tokens: [TOKEN],
     maxWorkersLimit: 4,
     timeScale: 100,
   });
