@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { BatchscopeError } from '../errors.js';
+import { describeFileError } from '../node/describe-file-error.js';
 import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
 import { describeCheck, readCheckOptions, runCheckCommand } from './commands/check.js';
@@ -154,6 +155,11 @@ function readPackageVersion(): string {
 
 function describeError(error: unknown): string {
   if (error instanceof BatchscopeError) return error.message;
+  // A file-system error no command translated: still the operation, the path and why, on one line.
+  const fsError = error as NodeJS.ErrnoException;
+  if (error instanceof Error && typeof fsError.syscall === 'string' && typeof fsError.code === 'string') {
+    return `cannot ${fsError.syscall}${fsError.path ? ` ${fsError.path}` : ''}: ${describeFileError(error)}`;
+  }
   if (error instanceof Error) return `${error.message} (unexpected; set BATCHSCOPE_DEBUG=1 for details)`;
   return String(error);
 }

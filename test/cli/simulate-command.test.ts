@@ -115,7 +115,7 @@ describe('simulate', () => {
     expect(help).toContain('--report-dir');
     const bad = spawnSync(process.execPath, [bin, 'simulate', 'nope.json'], { encoding: 'utf8', cwd: root });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('error: Failed to load scenario nope.json: cannot read the file (no such file)\n');
+    expect(bad.stderr).toBe('error: Failed to load scenario nope.json: cannot read the file: no such file or folder (ENOENT)\n');
     const none = spawnSync(process.execPath, [bin], { encoding: 'utf8', cwd: root });
     expect(none.status).toBe(2);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);

@@ -43,8 +43,8 @@ describe('the API tokens of serve', () => {
   it('refuses a token file it cannot read, and a bad $BATCHSCOPE_API_TOKEN, in one line', async () => {
     const { dir } = makeTempDir('tokens');
     mkdirSync(join(dir, 'folder'));
-    expect(await serveWith(dir, ['--token-file', 'nope.txt'])).toEqual({ code: 2, stdout: '', stderr: 'error: --token-file nope.txt: cannot read the file (no such file or folder (ENOENT))\n' });
-    expect(await serveWith(dir, ['--token-file', 'folder'])).toEqual({ code: 2, stdout: '', stderr: 'error: --token-file folder: cannot read the file (it is a folder, not a file (EISDIR))\n' });
+    expect(await serveWith(dir, ['--token-file', 'nope.txt'])).toEqual({ code: 2, stdout: '', stderr: 'error: --token-file nope.txt: cannot read the file: no such file or folder (ENOENT)\n' });
+    expect(await serveWith(dir, ['--token-file', 'folder'])).toEqual({ code: 2, stdout: '', stderr: 'error: --token-file folder: cannot read the file: it is a folder, not a file (EISDIR)\n' });
     expect(await serveWith(dir, [], { BATCHSCOPE_API_TOKEN: 'has a space-0123456789' })).toEqual({
       code: 2,
       stdout: '',

@@ -110,7 +110,7 @@ describe('replay <log>', () => {
     };
     const run = (args: string[]) => runCliCaptured(['replay', ...args, '--no-report']);
     const missing = await run(['nope.log']);
-    expect([missing.code, missing.stderr]).toEqual([1, 'error: Failed to read log nope.log: cannot read the file (no such file)\n']);
+    expect([missing.code, missing.stderr]).toEqual([1, 'error: Failed to read log nope.log: cannot read the file: no such file or folder (ENOENT)\n']);
     const empty = write('empty.log', '');
     expect((await run([empty])).stderr).toBe(`error: Failed to read log ${empty}: the file is empty\n`);
     const binary = write('binary.log', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x0a, 0x01]));

@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
-import { requireFolderPath } from '../require-folder.js';
+import { requireFilePath, requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { readDurationOption } from '../read-duration-option.js';
@@ -97,6 +97,8 @@ function readFileOption(value: unknown, flag: string): string | null {
 /** Runs the check, prints it, writes the requested files. Returns the exit code. */
 export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
   if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
+  if (options.junit !== null) requireFilePath(resolve(io.cwd, options.junit), '--junit');
+  if (options.summary !== null) requireFilePath(resolve(io.cwd, options.summary), '--summary');
   const files = listScenarioFiles({ paths: options.paths, cwd: io.cwd });
   const scenarios = files.map((file) => loadScenarioFile(file, io.cwd));
   // A gate with nothing to check must not pass by saying nothing.
@@ -122,8 +124,8 @@ export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise
     for (const s of result.scenarios) if (s.reportDir) s.reportDir = showPath(io.cwd, s.reportDir);
   }
   const written: string[] = [];
-  if (options.junit) written.push(`junit: ${writeOutputFile({ path: options.junit, content: renderBudgetCheckJunit({ result }), cwd: io.cwd })}`);
-  if (options.summary) written.push(`summary: ${writeOutputFile({ path: options.summary, content: renderBudgetCheckMarkdown({ result }), cwd: io.cwd })}`);
+  if (options.junit) written.push(`junit: ${writeOutputFile({ path: options.junit, content: renderBudgetCheckJunit({ result }), cwd: io.cwd, what: 'the JUnit report' })}`);
+  if (options.summary) written.push(`summary: ${writeOutputFile({ path: options.summary, content: renderBudgetCheckMarkdown({ result }), cwd: io.cwd, what: 'the Markdown summary' })}`);
   if (options.json) {
     io.stdout(`${JSON.stringify(buildBudgetCheckJson(result))}\n`);
   } else {

@@ -4,11 +4,12 @@
  * it on every core, recommends the cheapest that meets the budget with at least 98% priced,
  * replays the night under it, and writes the regression scenario and a report folder.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { writeOutputFile } from '../../node/write-output-file.js';
 import type { Argv } from 'yargs';
 import { CLIENT_PRESETS } from '../../engine/policy.js';
-import { BatchscopeError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import { DEFAULT_DIAGNOSE_SEEDS, diagnoseLogs, type KnownWorld } from '../../node/diagnose-logs.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
@@ -22,7 +23,7 @@ import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, readTextOption, type LogReadingOptions } from '../log-reading-options.js';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
-import { requireFolderPath } from '../require-folder.js';
+import { requireFilePath, requireFolderPath } from '../require-folder.js';
 import { createTerminalStyles } from '../terminal-styles.js';
 import { readDurationOption } from '../read-duration-option.js';
 import { NUMBER_OPTION, readCountOption, readNumberOption, readThreadsOption } from '../read-number-option.js';
@@ -101,6 +102,7 @@ export function readDiagnoseOptions(argv: Record<string, unknown>): DiagnoseOpti
 /** Runs the diagnosis, prints the story and writes its files. Returns the exit code. */
 export async function runDiagnoseCommand(options: DiagnoseOptions, io: CliIo): Promise<number> {
   if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
+  if (options.emitScenario !== null) requireFilePath(resolve(io.cwd, options.emitScenario), '--emit-scenario');
   const known = options.scenario === null ? null : loadKnownWorld({ file: options.scenario, base: options.base, cwd: io.cwd });
   const budgetMs = options.budgetMs ?? known?.scenario.budgetMs ?? null;
   if (budgetMs === null) throw new UsageError(`${options.scenario} has no budget: give --budget 15m`);
@@ -134,34 +136,24 @@ export async function runDiagnoseCommand(options: DiagnoseOptions, io: CliIo): P
   });
   progress.finish();
   if (options.emitScenario !== null && regressionScenario !== null) {
-    const target = resolve(io.cwd, options.emitScenario);
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, `${JSON.stringify(regressionScenario, null, 2)}\n`);
-    } catch (error) {
-      throw new BatchscopeError('SCENARIO_WRITE', `Failed to write the scenario to ${options.emitScenario}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+    const target = writeOutputFile({ path: options.emitScenario, content: `${JSON.stringify(regressionScenario, null, 2)}\n`, cwd: io.cwd, what: 'the regression scenario' });
     outcome.emittedScenario = showPath(io.cwd, target);
   } else if (options.emitScenario !== null) {
     outcome.notes.push(`no regression scenario was written to ${options.emitScenario}: there is no fix to hold`);
   }
   if (options.reportDir !== null) {
-    try {
-      const written = writeRunReport({
-        rootDir: resolve(io.cwd, options.reportDir),
-        scenario: name,
-        runId: makeRunId({ wallMs: Date.now(), seed: null }),
-        runs: reportRuns,
-        budgetMs,
-        description: `The night of ${log.source}, reproduced, and under the recommended fix`,
-        // Written with the rest, all or nothing; they cannot name the folder they are in.
-        extraFiles: { 'diagnosis.json': `${JSON.stringify(buildDiagnoseJson(outcome), null, 2)}\n`, 'diagnosis.html': renderDiagnoseHtml({ outcome, runs: reportRuns }) },
-        ifExists: 'suffix',
-      });
-      outcome.reportDir = showPath(io.cwd, written.dir);
-    } catch (error) {
-      throw new BatchscopeError('REPORT_WRITE', `Failed to write the report under ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const written = writeRunReport({
+      rootDir: resolve(io.cwd, options.reportDir),
+      scenario: name,
+      runId: makeRunId({ wallMs: Date.now(), seed: null }),
+      runs: reportRuns,
+      budgetMs,
+      description: `The night of ${log.source}, reproduced, and under the recommended fix`,
+      // Written with the rest, all or nothing; they cannot name the folder they are in.
+      extraFiles: { 'diagnosis.json': `${JSON.stringify(buildDiagnoseJson(outcome), null, 2)}\n`, 'diagnosis.html': renderDiagnoseHtml({ outcome, runs: reportRuns }) },
+      ifExists: 'suffix',
+    });
+    outcome.reportDir = showPath(io.cwd, written.dir);
   }
   if (options.json) io.stdout(`${JSON.stringify(buildDiagnoseJson(outcome))}\n`);
   else io.stdout(`${renderDiagnoseText({ outcome, styles: createTerminalStyles(io) })}\n`);

@@ -3,11 +3,12 @@
  * plain or gzipped), says what really happened and which execution models fit, and optionally
  * writes a scenario that reproduces it and replays the batch under other policies.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
+import { writeOutputFile } from '../../node/write-output-file.js';
+import { requireFilePath, requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import type { Policy } from '../../engine/policy.js';
-import { BatchscopeError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
@@ -87,6 +88,8 @@ export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions 
 
 /** Replays the log and prints what it found. Returns the exit code. */
 export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
+  if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
+  if (options.emitScenario !== null) requireFilePath(resolve(io.cwd, options.emitScenario), '--emit-scenario');
   const absolute = resolve(io.cwd, options.log);
   const shown = relative(io.cwd, absolute) || options.log;
   let extraPolicies: Policy[] = [];
@@ -128,21 +131,17 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
   const { outcome } = result;
   if (options.emitScenario !== null && result.scenario) {
     const target = resolve(io.cwd, options.emitScenario);
-    writeFile(target, `${JSON.stringify(result.scenario.json, null, 2)}\n`);
+    writeOutputFile({ path: target, content: `${JSON.stringify(result.scenario.json, null, 2)}\n`, cwd: io.cwd, what: 'the scenario' });
     outcome.scenarioFile = relative(io.cwd, target) || options.emitScenario;
     if (result.fitted && outcome.fitted) {
       const fittedTarget = `${target.replace(/\.json$/i, '')}.fitted.json`;
-      writeFile(fittedTarget, `${JSON.stringify(result.fitted.scenario.json, null, 2)}\n`);
+      writeOutputFile({ path: fittedTarget, content: `${JSON.stringify(result.fitted.scenario.json, null, 2)}\n`, cwd: io.cwd, what: 'the fitted scenario' });
       outcome.fitted.file = relative(io.cwd, fittedTarget) || fittedTarget;
     }
   }
   if (options.reportDir !== null && result.reportRuns.length > 0) {
-    try {
-      const written = writeRunReport({ rootDir: resolve(io.cwd, options.reportDir), scenario: name, runId: makeRunId({ wallMs: Date.now(), seed: null }), runs: result.reportRuns });
-      outcome.reportDir = relative(io.cwd, written.dir) || written.dir;
-    } catch (error) {
-      throw new BatchscopeError('REPORT_WRITE', `Failed to write the run report under ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const written = writeRunReport({ rootDir: resolve(io.cwd, options.reportDir), scenario: name, runId: makeRunId({ wallMs: Date.now(), seed: null }), runs: result.reportRuns });
+    outcome.reportDir = relative(io.cwd, written.dir) || written.dir;
   }
   if (options.json) {
     io.stdout(`${JSON.stringify(buildReplayJson(outcome))}\n`);
@@ -151,14 +150,4 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
   const width = options.width ?? Math.max(60, Math.min(160, io.columns ?? 100));
   io.stdout(`${renderReplayText({ outcome, width, styles: createTerminalStyles(io), timeline: options.timeline })}\n`);
   return 0;
-}
-
-function writeFile(path: string, content: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new BatchscopeError('SCENARIO_WRITE', `Failed to write the scenario to ${path}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
-  }
 }

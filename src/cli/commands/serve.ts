@@ -91,7 +91,7 @@ function readApiTokens(argv: Record<string, unknown>, io: CliIo): ApiTokens {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${source}: cannot read the file (${describeFileError(error)})`);
+    throw new UsageError(`${source}: cannot read the file: ${describeFileError(error)}`);
   }
   return parseApiTokenFile({ text, source });
 }
