@@ -6,8 +6,12 @@
  */
 import { UsageError } from '../errors.js';
 
-/** The yargs option of a number flag: read as text, validated by `readNumberOption`. */
-export const NUMBER_OPTION = { type: 'string', requiresArg: true } as const;
+/**
+ * The yargs option of a number flag: left untyped, so that it arrives as the text given (the CLI
+ * turns yargs' number parsing off) and the help shows no misleading `[string]`; validated by
+ * `readNumberOption`.
+ */
+export const NUMBER_OPTION = { requiresArg: true } as const;
 
 /** What a number flag accepts. */
 export interface NumberBounds {

@@ -93,6 +93,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         pending = prepare(() => readDiagnoseOptions(argv), (options) => runDiagnoseCommand(options, io));
       },
     )
+    // Untyped values stay text: number flags are read and bounded by readNumberOption.
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .recommendCommands()
