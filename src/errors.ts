@@ -123,3 +123,10 @@ export class LogParseError extends BatchscopeError {
     this.line = line;
   }
 }
+
+/** A file or folder could not be read or written; the message names the path, what was being done and why. */
+export class FileAccessError extends BatchscopeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FILE_ACCESS', message, options);
+  }
+}

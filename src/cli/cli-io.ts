@@ -8,4 +8,6 @@ export interface CliIo {
   columns: number | null;
   /** Whether stdout is a terminal (progress bars, colour). */
   isTty: boolean;
+  /** Wall-clock time in ms, for how long progress has been running (default Date.now; tests pass their own). */
+  nowMs?: () => number;
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ScenarioError } from '../errors.js';
+import { describeFileError } from '../node/describe-file-error.js';
 import { parseScenarioText } from '../scenario/parse-scenario.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 
@@ -13,9 +14,7 @@ export function loadScenarioFile(path: string, cwd: string): Scenario {
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code ?? String(error);
-    throw new ScenarioError(`Failed to load scenario ${shown}: cannot read the file (${why})`);
+    throw new ScenarioError(`Failed to load scenario ${shown}: cannot read the file: ${describeFileError(error)}`);
   }
   return parseScenarioText({ text, source: shown });
 }

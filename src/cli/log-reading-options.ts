@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { readLogLines } from '../node/read-log-lines.js';
-import { DEFAULT_REPLAY_STALL_THRESHOLD_MS, diagnoseRun } from '../replay/diagnose-run.js';
+import { diagnoseRun } from '../replay/diagnose-run.js';
 import type { FitInput } from '../replay/fit-world.js';
 import { DEFAULT_MIN_DURATION_MS } from '../replay/estimate-concurrency.js';
 import type { ParsedLog } from '../replay/log-records.js';
@@ -16,7 +16,7 @@ import { parseLog } from '../replay/parse-log.js';
 import { compileTimeFormat } from '../replay/parse-time-format.js';
 import { BUILT_IN_DIALECTS, compileLinePattern, type LogDialect } from '../replay/read-log-envelope.js';
 import { createMessageReader } from '../replay/read-log-message.js';
-import { parseDurationMs } from '../units/duration.js';
+import { readDurationOption } from './read-duration-option.js';
 
 export interface LogReadingOptions {
   format: LogDialect | 'auto';
@@ -50,8 +50,7 @@ export function describeLogReadingOptions(y: Argv): Argv {
 
 /** Reads the log-reading options from parsed argv, rejecting bad values with one-line errors. */
 export function readLogReadingOptions(argv: Record<string, unknown>): LogReadingOptions {
-  const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
-  if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
+  const threshold = readDurationOption(argv['stall-threshold'], '--stall-threshold', '60s');
   const text = (key: string) => readTextOption(argv, key);
   const linePattern = text('line-pattern');
   if (linePattern !== null) compileLinePattern(linePattern);
@@ -61,8 +60,7 @@ export function readLogReadingOptions(argv: Record<string, unknown>): LogReading
   const startPattern = text('start-pattern');
   const endPattern = text('end-pattern');
   createMessageReader({ startPattern, endPattern });
-  const minDuration = parseDurationMs(String(argv['min-duration'] ?? `${DEFAULT_MIN_DURATION_MS}ms`));
-  if (minDuration === null || minDuration < 0 || minDuration > 3_600_000) throw new UsageError(`--min-duration must be a duration from 0s to 1h such as 1.5s, got ${String(argv['min-duration'])}`);
+  const minDuration = readDurationOption(argv['min-duration'], '--min-duration', `${DEFAULT_MIN_DURATION_MS / 1000}s`, { minMs: 0, maxMs: 3_600_000 });
   const format = argv['format'];
   if (format !== undefined && format !== 'auto' && !BUILT_IN_DIALECTS.includes(format as LogDialect)) throw new UsageError(`--format must be auto or one of ${BUILT_IN_DIALECTS.join(', ')}, got ${String(format)}`);
   const run = argv['run'];
@@ -75,7 +73,7 @@ export function readLogReadingOptions(argv: Record<string, unknown>): LogReading
     endPattern,
     minDurationMs: minDuration,
     run: run === undefined ? null : String(run),
-    stallThresholdMs: threshold ?? DEFAULT_REPLAY_STALL_THRESHOLD_MS,
+    stallThresholdMs: threshold,
     skipMalformed: Boolean(argv['skip-malformed']),
   };
 }

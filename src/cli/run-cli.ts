@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { BatchscopeError } from '../errors.js';
+import { describeFileError } from '../node/describe-file-error.js';
 import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
 import { describeCheck, readCheckOptions, runCheckCommand } from './commands/check.js';
@@ -92,6 +93,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         pending = prepare(() => readDiagnoseOptions(argv), (options) => runDiagnoseCommand(options, io));
       },
     )
+    // Untyped values stay text: number flags are read and bounded by readNumberOption.
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .recommendCommands()
@@ -101,8 +104,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .version(readPackageVersion())
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      // yargs' own validation errors (a flag without its value) come as a YError: a usage error too.
+      if (error && error.name !== 'YError') throw error;
+      usageError = message ?? error?.message ?? 'bad arguments';
     });
   try {
     let helpText = '';
@@ -153,6 +157,11 @@ function readPackageVersion(): string {
 
 function describeError(error: unknown): string {
   if (error instanceof BatchscopeError) return error.message;
+  // A file-system error no command translated: still the operation, the path and why, on one line.
+  const fsError = error as NodeJS.ErrnoException;
+  if (error instanceof Error && typeof fsError.syscall === 'string' && typeof fsError.code === 'string') {
+    return `cannot ${fsError.syscall}${fsError.path ? ` ${fsError.path}` : ''}: ${describeFileError(error)}`;
+  }
   if (error instanceof Error) return `${error.message} (unexpected; set BATCHSCOPE_DEBUG=1 for details)`;
   return String(error);
 }

@@ -4,7 +4,9 @@
  * either all are settled or none is (400 naming every problem).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendError, sendJson } from './http-helpers.js';
+import { sendError, sendJson } from './http-helpers.js';
+import { readJsonBody } from './read-api-request.js';
+import { MAX_MACHINE_ID } from './parse-batch-request.js';
 import type { LiveFeed } from './live-feed.js';
 import { LiveInputError } from './live-errors.js';
 import type { FlaggedPrice } from './machine-store.js';
@@ -32,13 +34,7 @@ export async function answerReviews(options: { request: IncomingMessage; respons
   const method = request.method ?? 'GET';
   if (method === 'GET') return sendJson(response, 200, { reviews: store.machines.listFlagged().map(renderFlaggedPrice) });
   if (method !== 'POST') return sendError(response, 405, 'METHOD_NOT_ALLOWED', `Use GET or POST for /api/v1/reviews, not ${method}`, {}, { allow: 'GET, POST' });
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(request));
-  } catch (error) {
-    return sendError(response, 400, 'INVALID_JSON', `The body is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { field: '(body)' });
-  }
-  const { approve, reject } = parseReviewRequest(body);
+  const { approve, reject } = parseReviewRequest(await readJsonBody(request));
   try {
     const settled = store.machines.resolveFlaggedMany({ approve, reject, nowMs: Date.now() });
     options.feed.publish('reviews', { reason: 'review' });
@@ -49,6 +45,14 @@ export async function answerReviews(options: { request: IncomingMessage; respons
   }
 }
 
+/** Most change ids settled by one request. */
+const MAX_REVIEW_IDS = 1000;
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function parseReviewRequest(body: unknown): { approve: number[]; reject: number[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new LiveInputError('The body must be a JSON object such as {"approve": [3], "reject": [4]}', '(body)');
   const obj = body as Record<string, unknown>;
@@ -56,9 +60,10 @@ function parseReviewRequest(body: unknown): { approve: number[]; reject: number[
   const ids = (field: 'approve' | 'reject'): number[] => {
     const value = obj[field];
     if (value === undefined) return [];
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
-      throw new LiveInputError(`${field} must be an array of change ids (positive integers), got ${JSON.stringify(value)}`, field);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_MACHINE_ID)) {
+      throw new LiveInputError(`${field} must be an array of change ids (integers from 1 to ${MAX_MACHINE_ID}), got ${show(value)}`, field);
     }
+    if (value.length > MAX_REVIEW_IDS) throw new LiveInputError(`${field} names ${value.length} changes; settle at most ${MAX_REVIEW_IDS} in one request`, field);
     return value as number[];
   };
   const approve = ids('approve');

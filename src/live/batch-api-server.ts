@@ -13,8 +13,10 @@
  *
  * Every route but `/healthz`, the sign-in form and the page's static assets (`/favicon.ico` among
  * them) needs the bearer token or a signed-in session (see ApiSessions: HttpOnly SameSite=Strict
- * cookie, CSRF token on every state-changing request). One batch runs per store (409 otherwise);
- * bad bodies get 400 naming the field. Closing the server cancels the running batch gracefully (it
+ * cookie, CSRF token on every state-changing request). One batch runs per store (409 otherwise).
+ * Input a caller can fix is answered 4xx in one line of JSON naming the field (see
+ * read-api-request.ts: bodies, media types, query strings; bad batch ids are 400, unknown ones 404);
+ * 500 is kept for bugs, logged with the request id the answer carries. Closing the server cancels the running batch gracefully (it
  * can be resumed) and waits for it to record its state.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,7 +28,8 @@ import { renderAdminPage, renderSignInPage } from './admin-page/render-admin-pag
 import { createApiSessions, type Caller } from './api-sessions.js';
 import { answerReviews } from './answer-reviews.js';
 import { createBatchRunner } from './batch-runner.js';
-import { BodyTooLargeError, MAX_BODY_BYTES, pathOf, readBody, sendError, sendJson, sendPage } from './http-helpers.js';
+import { pathOf, sendError, sendJson, sendPage } from './http-helpers.js';
+import { ApiRequestError, ClientGoneError, readBody, readJsonBody, refuseQueryParameters } from './read-api-request.js';
 import { createLiveFeed } from './live-feed.js';
 import { BatchConflictError, LiveInputError } from './live-errors.js';
 import { parseBatchRequest } from './parse-batch-request.js';
@@ -46,8 +49,8 @@ export interface BatchApiServerOptions {
   env: LiveEnvironment;
   /** The policy batches run with; `max_workers` overrides its workers, `use_scrapfly: false` its ladder. */
   policy: Policy;
-  /** The bearer token every request must carry (or sign in with). */
-  token: string;
+  /** The bearer tokens a request may carry (or sign in with): any one of them. */
+  tokens: readonly string[];
   /** Most workers a request may ask for (the transport's connections per origin). */
   maxWorkersLimit: number;
   port?: number;
@@ -65,12 +68,15 @@ export interface BatchApiServerOptions {
   signal?: AbortSignal;
 }
 
-const BATCH_ID = '([A-Za-z0-9_.-]+)';
+/** What a batch id may hold (as `run --batch-id`). */
+const BATCH_ID = /^[A-Za-z0-9_.-]{1,100}$/;
+/** `/api/v1/batches/<id>`, optionally followed by `/cancel`, `/resume` or `/report/<file>`. */
+const BATCH_PATH = /^\/api\/v1\/batches\/([^/]*)(?:\/(cancel|resume)|\/report\/([^/]*))?$/;
 
 /** Starts the server; resolves once it listens. */
 export async function startBatchApiServer(options: BatchApiServerOptions): Promise<BatchApiServer> {
   const { env } = options;
-  const sessions = createApiSessions({ token: options.token });
+  const sessions = createApiSessions({ tokens: options.tokens });
   const feed = createLiveFeed();
   const runner = createBatchRunner({ env, policy: options.policy, feed, onBatchEnd: options.onBatchEnd });
   const stallThresholdMs = env.stallThresholdMs ?? 60_000;
@@ -94,21 +100,15 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
   };
 
   const startBatch = async (request: IncomingMessage, response: ServerResponse, base: string): Promise<void> => {
-    const text = await readBody(request);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      return sendError(response, 400, 'INVALID_JSON', `The body is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { field: '(body)' });
-    }
-    const parsed = parseBatchRequest({ body: json, maxWorkersLimit: options.maxWorkersLimit });
+    const parsed = parseBatchRequest({ body: await readJsonBody(request), maxWorkersLimit: options.maxWorkersLimit });
     const started = runner.start(parsed);
     if (started === null) return sendJson(response, 200, { batch_id: null, status: 'nothing-to-do', total: 0, message: 'No machine matches the selection' });
     const { batch, done } = started;
     if (!parsed.wait) return sendJson(response, 202, { batch_id: batch.batchId, status: 'running', total: batch.total, status_url: `${base}/api/v1/batches/${batch.batchId}` });
     const outcome = await done;
     const body = { ...statusOf(batch.batchId, base), results: env.store.batches.listResults(batch.batchId).map(renderResult) };
-    return sendJson(response, outcome.status === 'completed' ? 200 : outcome.status === 'cancelled' ? 503 : 500, body);
+    // Stopped by a cancel or by the outage breaker (Scrapfly unreachable): 503, resumable; failed: 500.
+    return sendJson(response, outcome.status === 'completed' ? 200 : outcome.status === 'cancelled' || outcome.status === 'interrupted' ? 503 : 500, body);
   };
 
   /** The routes behind authentication. */
@@ -120,6 +120,7 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
       sendError(response, 405, 'METHOD_NOT_ALLOWED', `Use ${allowed} for ${path}, not ${method}`, {}, { allow: allowed });
       return false;
     };
+    if (path.startsWith('/api/')) refuseQueryParameters(request, path);
     if (path === '/api/v1/batch-update') return only('POST') ? startBatch(request, response, base) : undefined;
     if (path === '/api/v1/reviews') return answerReviews({ request, response, store: env.store, feed });
     if (path === '/api/v1/events') {
@@ -140,25 +141,23 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
       );
       return sendJson(response, 200, { batches });
     }
-    const action = new RegExp(`^/api/v1/batches/${BATCH_ID}/(cancel|resume)$`).exec(path);
-    if (action) {
-      if (!only('POST')) return;
-      const id = action[1] as string;
-      if (!env.store.batches.getBatch(id)) return sendError(response, 404, 'NOT_FOUND', `No batch ${id}`);
-      if (action[2] === 'cancel') {
-        if (!runner.cancel(id)) return sendError(response, 409, 'NOT_RUNNING', `Batch ${id} is not running in this server`);
+    const batchPath = BATCH_PATH.exec(path);
+    if (batchPath) {
+      const [, rawId = '', action, file] = batchPath;
+      if (!only(action !== undefined ? 'POST' : 'GET')) return;
+      const id = readPathSegment(rawId, 'batch_id', BATCH_ID, "a batch id (letters, digits, '_', '-' and '.', at most 100)");
+      const record = env.store.batches.getBatch(id);
+      if (!record) return sendError(response, 404, 'NOT_FOUND', `No batch ${id}`, { field: 'batch_id' });
+      if (file !== undefined) return sendReportFile(response, record.reportDir, readPathSegment(file, 'file', REPORT_FILE, "a report file name (letters, digits, '_', '-' and '.')"));
+      if (action === 'cancel') {
+        if (!runner.cancel(id)) return sendError(response, 409, 'NOT_RUNNING', `Batch ${id} is not running in this server`, { field: 'batch_id' });
         return sendJson(response, 202, { batch_id: id, status: 'cancelling' });
       }
-      const resumed = runner.resume(id);
-      return sendJson(response, 202, { batch_id: id, status: 'running', remaining: resumed.batch.remaining, total: resumed.batch.total, status_url: `${base}/api/v1/batches/${id}` });
-    }
-    const file = new RegExp(`^/api/v1/batches/${BATCH_ID}/report/([A-Za-z0-9_.-]+)$`).exec(path);
-    if (file) return only('GET') ? sendReportFile(response, env.store.batches.getBatch(file[1] as string)?.reportDir ?? null, file[2] as string) : undefined;
-    const one = new RegExp(`^/api/v1/batches/${BATCH_ID}$`).exec(path);
-    if (one) {
-      if (!only('GET')) return;
-      const body = statusOf(one[1] as string, base);
-      return body ? sendJson(response, 200, body) : sendError(response, 404, 'NOT_FOUND', `No batch ${one[1]}`);
+      if (action === 'resume') {
+        const resumed = runner.resume(id);
+        return sendJson(response, 202, { batch_id: id, status: 'running', remaining: resumed.batch.remaining, total: resumed.batch.total, status_url: `${base}/api/v1/batches/${id}` });
+      }
+      return sendJson(response, 200, statusOf(id, base));
     }
     return sendError(response, 404, 'NOT_FOUND', `No route ${method} ${path}`);
   };
@@ -174,7 +173,42 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
     response.end();
   };
 
+  /** Answers one request; every failure of `respond` ends here as its 4xx, or as a logged 500. */
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      await respond(request, response);
+    } catch (error) {
+      if (error instanceof ClientGoneError) {
+        response.destroy();
+        return;
+      }
+      if (response.headersSent) {
+        // An answer already under way: log the bug, break off the answer.
+        logInternalError(request, error);
+        response.destroy();
+        return;
+      }
+      if (error instanceof ApiRequestError) {
+        // A body left unread keeps the connection busy: close it after this answer.
+        return sendError(response, error.status, error.code, error.message, { field: error.field }, error.status === 413 ? { connection: 'close' } : {});
+      }
+      if (error instanceof BatchConflictError) return sendError(response, 409, 'BATCH_RUNNING', error.message, { running_batch_id: error.runningBatchId });
+      if (error instanceof LiveInputError) return sendError(response, 400, 'INVALID_FIELD', error.message, { field: error.field });
+      const requestId = logInternalError(request, error);
+      const message = error instanceof BatchscopeError ? error.message : 'Internal error';
+      return sendError(response, 500, error instanceof BatchscopeError ? error.code : 'INTERNAL', `${message} (request id ${requestId}; the server's log has the details)`, { request_id: requestId });
+    }
+  };
+  let internalErrors = 0;
+  /** Logs one line for a request that failed on a bug; returns its request id. Never holds the token or the key. */
+  const logInternalError = (request: IncomingMessage, error: unknown): string => {
+    const requestId = `req-${++internalErrors}-${Date.now().toString(36)}`;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    options.onInternalError?.(`internal error ${requestId} on ${request.method ?? 'GET'} ${pathOf(request)}: ${detail.replace(/\s*\n\s*/g, ' ')}`);
+    return requestId;
+  };
+
+  const respond = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const base = `http://${request.headers.host ?? 'localhost'}`;
     const path = pathOf(request);
     const method = request.method ?? 'GET';
@@ -196,21 +230,8 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
       const refused = sessions.refuseStateChange(request, caller);
       if (refused !== null) return sendError(response, 403, 'CSRF', `Refused: ${refused}`);
     }
-    try {
-      await route(request, response, caller, base);
-    } catch (error) {
-      if (response.headersSent) throw error;
-      if (error instanceof BodyTooLargeError) return sendError(response, 413, 'BODY_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
-      if (error instanceof BatchConflictError) return sendError(response, 409, 'BATCH_RUNNING', error.message, { running_batch_id: error.runningBatchId });
-      if (error instanceof LiveInputError) return sendError(response, 400, 'INVALID_FIELD', error.message, { field: error.field });
-      const message = error instanceof BatchscopeError ? error.message : 'Internal error';
-      const requestId = `req-${++internalErrors}-${Date.now().toString(36)}`;
-      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      options.onInternalError?.(`internal error ${requestId} on ${method} ${(request.url ?? '/').split('?', 1)[0]}: ${detail.replace(/\s*\n\s*/g, ' ')}`);
-      return sendError(response, 500, error instanceof BatchscopeError ? error.code : 'INTERNAL', `${message} (request id ${requestId}; the server's log has the details)`, { request_id: requestId });
-    }
+    await route(request, response, caller, base);
   };
-  let internalErrors = 0;
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => {
@@ -243,6 +264,24 @@ export async function startBatchApiServer(options: BatchApiServerOptions): Promi
   };
   options.signal?.addEventListener('abort', () => void close(), { once: true });
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close };
+}
+
+/** A report file's name as the API serves it (see report-files.ts). */
+const REPORT_FILE = /^[A-Za-z0-9_.-]{1,200}$/;
+
+/** A path segment decoded and checked against `pattern`; a bad one is 400 naming `field`. */
+function readPathSegment(raw: string, field: string, pattern: RegExp, what: string): string {
+  let value: string | null;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    value = null;
+  }
+  if (value === null || !pattern.test(value)) {
+    const shown = raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
+    throw new ApiRequestError({ status: 400, code: 'INVALID_FIELD', message: `${field} must be ${what}, got ${JSON.stringify(shown)}`, field });
+  }
+  return value;
 }
 
 function renderResult(result: { machineId: number; name: string; outcome: string; price: number | null; currency: string | null; reason: string | null; errorCode: string | null; attempts: number; review: string | null }) {

@@ -1,30 +1,5 @@
-/** Small helpers of the batch-update API server over node:http: bodies, JSON and page answers. */
+/** Small helpers of the batch-update API server over node:http: JSON and page answers (reading requests: read-api-request.ts). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/** Largest request body read, bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-/** The body was larger than MAX_BODY_BYTES. */
-export class BodyTooLargeError extends Error {}
-
-/** Reads the whole body as UTF-8; rejects with BodyTooLargeError past MAX_BODY_BYTES. */
-export function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLargeError());
-        request.pause();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 /** Answers with a JSON body (pretty-printed, not cached). */
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -33,9 +8,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-/** An error answer: `{error: {code, message, field?}}`. */
+/** An error answer on one line: `{"error": {"code", "message", "field"?}}`. */
 export function sendError(response: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
-  sendJson(response, status, { error: { code, message, ...extra } }, headers);
+  const text = `${JSON.stringify({ error: { code, message: message.replace(/\s*\n\s*/g, ' '), ...extra } })}\n`;
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  response.end(text);
 }
 
 /**

@@ -11,6 +11,7 @@
  * ```
  */
 import { readFileSync } from 'node:fs';
+import { describeFileError } from '../node/describe-file-error.js';
 import { relative, resolve } from 'node:path';
 import { load } from 'cheerio/slim';
 import type { Policy } from '../engine/policy.js';
@@ -45,8 +46,7 @@ export function loadLiveConfig(options: { path: string; cwd: string }): LiveConf
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new LiveInputError(`Failed to load config ${shown}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(error)})`, '--config');
+    throw new LiveInputError(`Failed to load config ${shown}: cannot read the file: ${describeFileError(error)}`, '--config');
   }
   let json: unknown;
   try {

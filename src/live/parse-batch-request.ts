@@ -17,6 +17,10 @@ export interface BatchUpdateRequest {
   useScrapfly: boolean;
 }
 
+/** The largest `days_threshold` (a century) and machine id or `limit` (what SQLite's integers and the store's ids hold without surprise). */
+export const MAX_DAYS_THRESHOLD = 36_500;
+export const MAX_MACHINE_ID = 2_147_483_647;
+
 const FIELDS = ['days_threshold', 'limit', 'max_workers', 'use_scrapfly', 'wait', 'machine_ids'];
 
 /**
@@ -33,8 +37,8 @@ export function parseBatchRequest(options: { body: unknown; maxWorkersLimit: num
     if (!FIELDS.includes(key)) throw new LiveInputError(`${key} is not a known field (expected one of: ${FIELDS.join(', ')})`, key);
   }
   const daysThreshold = obj['days_threshold'];
-  if (daysThreshold !== undefined && daysThreshold !== null && (typeof daysThreshold !== 'number' || !Number.isFinite(daysThreshold) || daysThreshold < 0 || daysThreshold > 36_500)) {
-    throw new LiveInputError(`days_threshold must be a number of days from 0 to 36500, or null, got ${show(daysThreshold)}`, 'days_threshold');
+  if (daysThreshold !== undefined && daysThreshold !== null && (typeof daysThreshold !== 'number' || !Number.isFinite(daysThreshold) || daysThreshold < 0 || daysThreshold > MAX_DAYS_THRESHOLD)) {
+    throw new LiveInputError(`days_threshold must be a number of days from 0 to ${MAX_DAYS_THRESHOLD}, or null, got ${show(daysThreshold)}`, 'days_threshold');
   }
   const limit = obj['limit'];
   if (limit !== undefined && limit !== null && !isPositiveInteger(limit)) throw new LiveInputError(`limit must be an integer from 1 to ${MAX_COUNT}, or null, got ${show(limit)}`, 'limit');
@@ -69,7 +73,7 @@ function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_COUNT;
 }
 
-const MAX_COUNT = 2_147_483_647;
+const MAX_COUNT = MAX_MACHINE_ID;
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';

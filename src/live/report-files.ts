@@ -18,8 +18,16 @@ export function listReportFiles(dir: string | null): string[] {
 
 /** Serves `name` from `dir`: only a file the folder lists, never a path outside it. */
 export function sendReportFile(response: ServerResponse, dir: string | null, name: string): void {
-  if (dir === null || name.startsWith('.') || !listReportFiles(dir).includes(name)) return sendError(response, 404, 'NOT_FOUND', `No report file ${name}`);
-  const content = readFileSync(join(dir, name));
+  const missing = () => sendError(response, 404, 'NOT_FOUND', `No report file ${name}`, { field: 'file' });
+  if (dir === null || name.startsWith('.') || !listReportFiles(dir).includes(name)) return missing();
+  let content: Buffer;
+  try {
+    content = readFileSync(join(dir, name));
+  } catch (error) {
+    // Removed since the folder was listed: gone, as for a name it never held. Anything else is the server's fault.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing();
+    throw error;
+  }
   const ext = /\.[a-z]+$/i.exec(name)?.[0] ?? '';
   response.writeHead(200, { 'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream', 'content-length': content.length, 'x-content-type-options': 'nosniff' });
   response.end(content);

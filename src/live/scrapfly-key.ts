@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LiveInputError } from './live-errors.js';
+import { describeFileError } from '../node/describe-file-error.js';
 
 /** The key, or null when neither source gives one. Errors never quote the file's content. */
 export function readScrapflyKey(options: { env: Record<string, string | undefined>; keyFile: string | null; cwd: string }): string | null {
@@ -14,8 +15,7 @@ export function readScrapflyKey(options: { env: Record<string, string | undefine
     try {
       text = readFileSync(resolve(options.cwd, options.keyFile), 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new LiveInputError(`Cannot read the Scrapfly key file ${options.keyFile} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'})`, '--scrapfly-key-file');
+      throw new LiveInputError(`Cannot read the Scrapfly key file ${options.keyFile}: ${describeFileError(error)}`, '--scrapfly-key-file');
     }
     const key = text.trim();
     if (key === '' || /\s/.test(key)) throw new LiveInputError(`The Scrapfly key file ${options.keyFile} must hold one key on one line`, '--scrapfly-key-file');

@@ -4,10 +4,11 @@
  * the process being killed (it is in the WAL file the moment the commit returns). Times are
  * milliseconds since the epoch; prices are in the page's currency.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './live-errors.js';
+import { describeFileError } from '../node/describe-file-error.js';
 
 export type SqliteDatabase = Database.Database;
 export type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
@@ -114,7 +115,7 @@ export function openDatabase(options: { path: string; readonly?: boolean }): Sql
     if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (error) {
-    throw new StoreError(`Cannot open the store ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StoreError(`Cannot open the store ${path}: ${explainOpenFailure(path, error)}`);
   }
   try {
     db.pragma('busy_timeout = 5000');
@@ -133,6 +134,32 @@ export function openDatabase(options: { path: string; readonly?: boolean }): Sql
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
-    throw new StoreError(`Cannot open the store ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StoreError(`Cannot open the store ${path}: ${explainOpenFailure(path, error)}`);
   }
+}
+
+/**
+ * Why the store at `path` could not be opened, in words: SQLite says only "unable to open
+ * database file" or "attempt to write a readonly database", whatever the cause.
+ */
+function explainOpenFailure(path: string, error: unknown): string {
+  if (typeof (error as NodeJS.ErrnoException).syscall === 'string') return describeFileError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const sqlite = `${message}${typeof code === 'string' ? ` (${code})` : ''}`;
+  if (path === ':memory:') return sqlite;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return 'it is a folder, not a file (EISDIR)';
+  const denied = (at: string, mode: number) => {
+    try {
+      accessSync(at, mode);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (stat && denied(path, constants.R_OK | constants.W_OK)) return `permission denied: this user cannot read and write the file (${sqlite})`;
+  // SQLite writes its -wal and -shm files next to the store, so the folder must be writable too.
+  if (denied(dirname(path), constants.W_OK)) return `permission denied: this user cannot write in its folder ${dirname(path)} (${sqlite})`;
+  return sqlite;
 }

@@ -6,6 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ScenarioError } from '../errors.js';
+import { describeFileError } from './describe-file-error.js';
 
 /** The scenario files of `paths`, each once, in the order given. Throws ScenarioError for a missing path or an empty folder. */
 export function listScenarioFiles(options: { paths: readonly string[]; cwd: string }): string[] {
@@ -22,16 +23,22 @@ export function listScenarioFiles(options: { paths: readonly string[]; cwd: stri
     let isDirectory: boolean;
     try {
       isDirectory = statSync(absolute).isDirectory();
-    } catch {
-      throw new ScenarioError(`Failed to load scenario ${path}: no such file or folder`);
+    } catch (error) {
+      throw new ScenarioError(`Failed to load scenario ${path}: ${describeFileError(error)}`);
     }
     if (!isDirectory) {
       add(path);
       continue;
     }
-    const files = readdirSync(absolute)
-      .filter((name) => name.endsWith('.json') && statSync(join(absolute, name)).isFile())
-      .sort();
+    let files: string[];
+    try {
+      // A dangling link is not a scenario file.
+      files = readdirSync(absolute)
+        .filter((name) => name.endsWith('.json') && (statSync(join(absolute, name), { throwIfNoEntry: false })?.isFile() ?? false))
+        .sort();
+    } catch (error) {
+      throw new ScenarioError(`Failed to load scenarios from ${path}: cannot list the folder: ${describeFileError(error)}`);
+    }
     if (files.length === 0) throw new ScenarioError(`Failed to load scenarios from ${path}: the folder holds no scenario files (*.json)`);
     for (const name of files) add(relative(options.cwd, join(absolute, name)) || name);
   }

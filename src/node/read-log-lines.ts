@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { LogParseError } from '../errors.js';
+import { describeFileError } from './describe-file-error.js';
 
 /** A line longer than this is handed over in pieces, so that a file without newlines cannot exhaust memory. */
 export const MAX_LINE_CHARS = 64 * 1024 * 1024;
@@ -35,7 +36,7 @@ export async function* readLogLines(options: { path: string; shown?: string; sig
   try {
     gzip = await isGzipFile(options.path);
   } catch (error) {
-    throw new LogParseError(`Failed to read log ${shown}: cannot read the file (${describeFsError(error)})`, 0);
+    throw new LogParseError(`Failed to read log ${shown}: cannot read the file: ${describeFileError(error)}`, 0);
   }
   const file = createReadStream(options.path, { highWaterMark: options.chunkBytes ?? 1 << 20, signal: options.signal });
   let source: NodeJS.ReadableStream = file;
@@ -64,18 +65,10 @@ export async function* readLogLines(options: { path: string; shown?: string; sig
     if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
       throw new LogParseError(`Failed to read log ${shown}: the gzip data is corrupt or cut short (${(error as Error).message})`, 0);
     }
-    throw new LogParseError(`Failed to read log ${shown}: cannot read the file (${describeFsError(error)})`, 0);
+    throw new LogParseError(`Failed to read log ${shown}: cannot read the file: ${describeFileError(error)}`, 0);
   } finally {
     file.destroy();
   }
   rest += decoder.end();
   if (rest.length > 0) yield [rest];
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return code ?? (error instanceof Error ? error.message : String(error));
 }

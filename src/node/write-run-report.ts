@@ -11,10 +11,13 @@
  * Every file is written to a temporary name (the large ones piece by piece, never as one string)
  * and all are renamed once every one is written, so a failure leaves no half-written report. The contents depend only on the runs:
  * the same scenario and seed give byte-identical files. Synchronous; returns the paths written.
+ * A file-system failure throws one line naming the folder or file and why (FileAccessError).
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { removeQuietly } from './write-output-file.js';
 import { join } from 'node:path';
 import { formatRunLogHeader } from '../events/run-log.js';
+import { withFileErrors } from './describe-file-error.js';
 import { renderReportFiles, type FileContent } from '../report/render-report-files.js';
 import type { ReportRun } from '../report/report-run.js';
 
@@ -112,22 +115,22 @@ export function writeRunReport(options: {
   const base = toFolderName(options.runId);
   let dir = join(parent, base);
   if (options.ifExists === 'suffix') for (let k = 2; existsSync(dir); k++) dir = join(parent, `${base}-${k}`);
-  mkdirSync(dir, { recursive: true });
+  withFileErrors('create the report folder', dir, () => mkdirSync(dir, { recursive: true }));
   const files: Record<string, string> = {};
   const partials: string[] = [];
   try {
     for (const [name, content] of Object.entries(rendered)) {
       const partial = join(dir, `${name}.partial`);
       partials.push(partial);
-      writeContent(partial, content);
+      withFileErrors('write the report file', join(dir, name), () => writeContent(partial, content));
     }
   } catch (error) {
-    for (const partial of partials) rmSync(partial, { force: true });
+    for (const partial of partials) removeQuietly(partial);
     throw error;
   }
   for (const name of Object.keys(rendered)) {
     const path = join(dir, name);
-    renameSync(`${path}.partial`, path);
+    withFileErrors('write the report file', path, () => renameSync(`${path}.partial`, path));
     files[name] = path;
   }
   return { dir, files };

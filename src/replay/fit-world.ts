@@ -5,6 +5,7 @@
  * Where the exact (per-item) world reproduces the night, this one generalizes it.
  */
 import type { Policy } from '../engine/policy.js';
+import type { EventSink } from '../ports.js';
 import { quantileSorted } from '../report/quantile.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import { simulatePolicy } from '../scenario/simulate-policy.js';
@@ -57,6 +58,11 @@ const MIN_SEEDS = 5;
 const MAX_SEEDS = 40;
 const ITEM_RUNS_BUDGET = 400_000;
 
+/** How many seeds the fitted world of a batch of `items` items runs (fewer for a large batch). */
+export function countFittedSeeds(items: number): number {
+  return Math.max(MIN_SEEDS, Math.min(MAX_SEEDS, Math.floor(ITEM_RUNS_BUDGET / Math.max(1, items))));
+}
+
 /** Pools the durations of `inputs` (the first is the night being replayed). */
 export function poolFit(inputs: readonly FitInput[], options: { stallThresholdMs: number }): { fit: LatencyFit; failureShare: number } {
   const samples: DurationSample[] = [];
@@ -83,6 +89,8 @@ export async function buildFittedWorld(options: {
   accountConcurrency?: number | null;
   fillDeclared?: boolean;
   signal?: AbortSignal;
+  /** Also receives every event of every seed's run as it happens (progress). */
+  sink?: EventSink;
 }): Promise<FittedWorld> {
   const [first] = options.inputs;
   if (!first) throw new Error('buildFittedWorld needs at least one log');
@@ -102,10 +110,10 @@ export async function buildFittedWorld(options: {
   });
   const parsed = parseScenario({ json: JSON.parse(JSON.stringify(scenario.json)), source: `fitted world of ${first.source}` });
   const baseline = parsed.policies[0] as Policy;
-  const seeds = Math.max(MIN_SEEDS, Math.min(MAX_SEEDS, Math.floor(ITEM_RUNS_BUDGET / Math.max(1, parsed.items.length))));
+  const seeds = countFittedSeeds(parsed.items.length);
   const makespans: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    const run = await simulatePolicy({ scenario: parsed, policy: baseline, seed, signal: options.signal });
+    const run = await simulatePolicy({ scenario: parsed, policy: baseline, seed, signal: options.signal, sink: options.sink });
     makespans.push(run.result.makespanMs);
   }
   makespans.sort((a, b) => a - b);

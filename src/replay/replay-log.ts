@@ -18,7 +18,8 @@ import type { LoggedRun, ParsedLog } from './log-records.js';
 import { replayPolicies, type ReplayPolicyRun } from './replay-policies.js';
 import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from './replay-outcome.js';
 import { synthesizeTimelineEvents } from './synthesize-timeline-events.js';
-import { buildFittedWorld, type FitInput, type FittedWorld } from './fit-world.js';
+import { buildFittedWorld, countFittedSeeds, type FitInput, type FittedWorld } from './fit-world.js';
+import type { EventSink } from '../ports.js';
 import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
 import { reportRunOfEvents, type ReportRun } from '../report/report-run.js';
 
@@ -74,7 +75,11 @@ export async function replayLog(options: {
   /** Runs of other logged nights to fit the world on together with this one. */
   fitWith?: readonly FitInput[];
   signal?: AbortSignal;
-  onProgress?: (message: string) => void;
+  /**
+   * Hears how far the replay's simulations are: items settled so far and in all (the replay under
+   * each policy, then the fitted world over its seeds), every 256 items and once at the end.
+   */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<ReplayLogResult> {
   const { log, run } = options;
   const diagnosis = diagnoseRun({ run, stallThresholdMs: options.stallThresholdMs, resolutionMs: log.resolutionMs, minDurationMs: options.minDurationMs });
@@ -129,13 +134,11 @@ export async function replayLog(options: {
   const scenario = parseScenario({ json: built.json, source: `replay of ${log.source}` });
   const baseline = scenario.policies[0] as Policy;
   const chosen = choosePolicies({ scenario, wanted, extraNames: built.extraPolicyNames, counterfactual });
-  const runs = await replayPolicies({
-    scenario,
-    policies: [baseline, ...chosen.filter((p) => p !== baseline)],
-    timeline: diagnosis.timeline,
-    signal: options.signal,
-    onPolicy: (policy) => options.onProgress?.(`replaying ${scenario.items.length} items under policy ${policy.name}`),
-  });
+  const policies = [baseline, ...chosen.filter((p) => p !== baseline)];
+  // The fitted world replays the same items (see buildFittedWorld) over its seeds.
+  const items = scenario.items.length;
+  const progress = countSettledItems({ total: (policies.length + (options.fitted ? countFittedSeeds(items) : 0)) * items, onProgress: options.onProgress });
+  const runs = await replayPolicies({ scenario, policies, timeline: diagnosis.timeline, signal: options.signal, sink: progress?.sink });
   const [reproduction, ...others] = runs as [ReplayPolicyRun, ...ReplayPolicyRun[]];
   outcome.reproduction = reproduction.comparison;
   const toReport = (r: ReplayPolicyRun) => toReportRun({ scenario, run: r.run, metrics: measureSimulationRun({ scenario, run: r.run, stallThresholdMs: diagnosis.stallThresholdMs }) });
@@ -153,7 +156,6 @@ export async function replayLog(options: {
   }
   let fitted: FittedWorld | null = null;
   if (options.fitted) {
-    options.onProgress?.('running the fitted world over seeds');
     fitted = await buildFittedWorld({
       inputs: [{ source: log.source, run, diagnosis }, ...(options.fitWith ?? [])],
       name: options.scenarioName,
@@ -161,10 +163,29 @@ export async function replayLog(options: {
       accountConcurrency: options.accountConcurrency,
       fillDeclared: options.fillDeclared,
       signal: options.signal,
+      sink: progress?.sink,
     });
     outcome.fitted = fitted.summary;
   }
+  progress?.finish();
   return { outcome, scenario: built, reportRuns, fitted };
+}
+
+/** An event sink that counts settled items and tells `onProgress` every 256 of them; null without a listener. */
+function countSettledItems(options: { total: number; onProgress?: (done: number, total: number) => void }): { sink: EventSink; finish(): void } | null {
+  const { onProgress } = options;
+  if (!onProgress) return null;
+  let done = 0;
+  return {
+    sink: {
+      emit(event) {
+        if (event.type !== 'item.end') return;
+        done += 1;
+        if ((done & 255) === 0) onProgress(done, Math.max(done, options.total));
+      },
+    },
+    finish: () => onProgress(done, done),
+  };
 }
 
 /**

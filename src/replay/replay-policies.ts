@@ -4,6 +4,7 @@
  * reproduces the log, the others what the batch would have done under them.
  */
 import type { Policy } from '../engine/policy.js';
+import type { EventSink } from '../ports.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import { simulatePolicy, type SimulationRun } from '../scenario/simulate-policy.js';
 import { compareReplay, type ReplayComparison } from './compare-replay.js';
@@ -26,11 +27,13 @@ export async function replayPolicies(options: {
   seed?: number;
   signal?: AbortSignal;
   onPolicy?: (policy: Policy, index: number) => void;
+  /** Also receives every event of every run as it happens (progress). */
+  sink?: EventSink;
 }): Promise<ReplayPolicyRun[]> {
   const out: ReplayPolicyRun[] = [];
   for (const [index, policy] of options.policies.entries()) {
     options.onPolicy?.(policy, index);
-    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, signal: options.signal });
+    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, signal: options.signal, sink: options.sink });
     out.push({ policy, run, comparison: compareReplay({ timeline: options.timeline, result: run.result }) });
   }
   return out;

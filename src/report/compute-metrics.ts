@@ -100,6 +100,12 @@ export interface RunMetrics {
   /** Direct fetches of the pages (direct tiers): no Scrapfly slot, no credits. */
   direct: DirectStats;
   attempts: { total: number; timeouts: number; byResult: Record<string, number> };
+  /**
+   * When the account-wide outage breaker (Policy.outageBreaker) stopped the batch: at what clock
+   * time (ms), after how many requests in a row failed as in an outage, the last one's error, and
+   * how many items it left unpriced (reason `outage`). Null when the batch was not stopped.
+   */
+  outage: { atMs: number; consecutiveFailures: number; lastError: string; unpriced: number } | null;
   domains: DomainStats[];
   warnings: {
     /** Slow-request warnings emitted during the run (policies with `slowRequestMs`). */
@@ -180,6 +186,11 @@ export function computeProjectionMetrics(projection: RunProjection, options: Met
   const slowRequests: RunMetrics['warnings']['slowRequests'] = [];
   for (const e of projection.slowRequests) slowRequests.push({ item: e.item, name: names.get(e.item) ?? '', attempt: e.attempt, atMs: e.atMs, elapsedMs: e.elapsedMs });
   const queue = summarize(queueWaits);
+  const stop = projection.outage;
+  const outage =
+    stop !== null
+      ? { atMs: stop.atMs, consecutiveFailures: stop.consecutiveFailures, lastError: stop.lastError, unpriced: records.items.filter((i) => i.reason === 'outage').length }
+      : null;
   return {
     batchId: records.batchId,
     policy: records.policy,
@@ -205,6 +216,7 @@ export function computeProjectionMetrics(projection: RunProjection, options: Met
     scrapfly,
     direct,
     attempts: { total: records.attempts.length, timeouts, byResult },
+    outage,
     domains,
     warnings: {
       slowRequests,

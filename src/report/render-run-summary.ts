@@ -22,6 +22,12 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
   lines.push(
     `  makespan   ${formatDurationMs(m.makespanMs)} (${formatClockTime(m.startMs)} → ${formatClockTime(m.endMs)})   lower bound ${formatDurationMs(m.lowerBoundMs)} (ratio ${m.makespanRatio.toFixed(2)})${budget}`,
   );
+  if (m.outage !== null) {
+    // A batch the breaker stopped looks short and cheap: say so before its numbers are read.
+    lines.push(
+      `  ${styles.stall('outage')}     the outage breaker stopped the batch at ${formatClockTime(m.outage.atMs)} (${formatDurationMs(m.outage.atMs - m.startMs)} in): ${m.outage.consecutiveFailures} requests in a row failed as in an outage (last: ${m.outage.lastError}); ${m.outage.unpriced} ${m.outage.unpriced === 1 ? 'item' : 'items'} left unpriced (reason outage)`,
+    );
+  }
   lines.push(
     `  items      ${m.counts.priced} priced · ${m.counts.failed} failed · ${m.counts.timedOut} timed out · ${m.counts.skipped} skipped   (${(m.successRate * 100).toFixed(1)}% priced, ${m.workers} workers, ${m.execution}, utilization ${(m.utilization * 100).toFixed(0)}%)`,
   );

@@ -7,7 +7,7 @@
  * projection whether they are streamed or kept.
  */
 import type { BatchItem } from '../engine/batch-types.js';
-import { parseCorrelationId, type AttemptSlowEvent, type BackoffEvent, type BatchEvent, type TierEscalateEvent } from '../events/batch-event.js';
+import { parseCorrelationId, type AttemptSlowEvent, type BackoffEvent, type BatchEvent, type OutageEvent, type TierEscalateEvent } from '../events/batch-event.js';
 import type { EventSink } from '../ports.js';
 import type { AttemptRecord, ItemRecord, RunRecords } from './attempt-records.js';
 
@@ -30,6 +30,8 @@ export interface RunProjection {
   marks: RunMark[];
   /** `attempt.slow` warnings in event order. */
   slowRequests: AttemptSlowEvent[];
+  /** The first `batch.outage` (the outage breaker stopped the batch), or null. */
+  outage: OutageEvent | null;
   /** The mock's readings when the run was simulated, else the response headers', in event order. */
   concurrency: ConcurrencyReading[];
   /** True when the mock's events are in the run (a simulation). */
@@ -68,6 +70,7 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
   const callTimeouts = new Map<string, number>();
   const marks: RunMark[] = [];
   const slowRequests: AttemptSlowEvent[] = [];
+  let outage: OutageEvent | null = null;
   const concurrency: ConcurrencyReading[] = [];
   let sawMock = false;
   let peak = 0;
@@ -164,6 +167,9 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
       case 'attempt.slow':
         slowRequests.push(e);
         break;
+      case 'batch.outage':
+        outage ??= e;
+        break;
       case 'backoff':
       case 'tier.escalate':
         marks.push({ seq: at, event: e });
@@ -225,6 +231,7 @@ export function createRunProjector(options: { items?: readonly BatchItem[] | nul
         records,
         marks,
         slowRequests,
+        outage,
         concurrency,
         sawMock,
         peakConcurrency: peak,

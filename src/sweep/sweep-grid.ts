@@ -9,7 +9,8 @@
  * Pure.
  */
 import { UsageError } from '../errors.js';
-import { formatDurationMs, parseDurationMs } from '../units/duration.js';
+import { LIMITS } from '../scenario/field-reader.js';
+import { formatDurationMs, MAX_DURATION_MS, parseDurationMs } from '../units/duration.js';
 
 export type TimeoutSemantics = 'abort' | 'abandon';
 
@@ -43,11 +44,12 @@ export function parseWorkerList(text: string): number[] {
       const to = Number(range[2]);
       const step = range[3] === undefined ? 1 : Number(range[3]);
       if (from < 1 || to < from || step < 1) throw new UsageError(`--workers has a bad range "${part}": write FROM..TO with 1 ≤ FROM ≤ TO, optionally :STEP (e.g. 1..40 or 1..40:5)`);
+      if (to > LIMITS.workers) throw new UsageError(`--workers range "${part}" goes past ${LIMITS.workers} workers (a policy's most)`);
       if ((to - from) / step + 1 > MAX_SWEEP_POLICIES) throw new UsageError(`--workers range "${part}" holds more than ${MAX_SWEEP_POLICIES} values`);
       for (let w = from; w <= to; w += step) values.add(w);
       continue;
     }
-    if (!/^\d+$/.test(part) || Number(part) < 1) throw new UsageError(`--workers must list positive integers or ranges like 1..40, got "${part}"`);
+    if (!/^\d+$/.test(part) || Number(part) < 1 || Number(part) > LIMITS.workers) throw new UsageError(`--workers must list integers from 1 to ${LIMITS.workers} or ranges like 1..40, got "${part}"`);
     values.add(Number(part));
   }
   return [...values].sort((a, b) => a - b);
@@ -61,7 +63,7 @@ export function parseTimeoutList(text: string): Array<number | null> {
     if (part === 'none' || part === 'null') value = null;
     else {
       const ms = /^\d+(\.\d+)?$/.test(part) ? null : parseDurationMs(part);
-      if (ms === null || ms <= 0) throw new UsageError(`--timeout must list durations with a unit (30s, 1.5m) or none, got "${part}"`);
+      if (ms === null || ms <= 0 || ms > MAX_DURATION_MS) throw new UsageError(`--timeout must list durations from 1ms to 30 days with a unit (30s, 1.5m) or none, got "${part}"`);
       value = ms;
     }
     if (!out.includes(value)) out.push(value);

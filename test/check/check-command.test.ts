@@ -102,7 +102,7 @@ describe('check', () => {
     expect(result.stdout).toContain('b  scenarios/b.json · no runs\n  no budgets: nothing to check');
     const empty = await runCliCaptured(['check', 'nothing-here'], { cwd: dir });
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toBe('error: Failed to load scenario nothing-here: no such file or folder\n');
+    expect(empty.stderr).toBe('error: Failed to load scenario nothing-here: no such file or folder (ENOENT)\n');
     const badFlag = await runCliCaptured(['check', 'scenarios', '--seeds', '0'], { cwd: dir });
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toBe('error: --seeds must be an integer from 1 to 100000, got 0\n');

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,32 @@ describe('simulate', () => {
     expect(existsSync(none)).toBe(false);
   });
 
+  it('says in the summary of a policy the outage breaker stopped, when, after how many failures, and what it left unpriced', async () => {
+    // 3 workers price 2 s items until the API refuses every connection at 10 s; the breaker trips on the 5th refusal in a row.
+    const policy = { name: 'breaker', workers: 3, tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }], retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } }, outageBreaker: { consecutiveFailures: 5 } };
+    const file = join(reports, 'outage.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'outage',
+        seed: 3,
+        startAt: '2025-08-06T03:00:00Z',
+        items: { count: 40, domains: { 'a.example': 1 } },
+        world: { account: { concurrency: 4 }, behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } }, network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] } },
+        policies: [policy, { name: 'no-breaker', extends: 'breaker', outageBreaker: null }],
+      }),
+    );
+    const result = await runCliCaptured(['simulate', file, '--no-report', '--no-timeline']);
+    expect(result.code).toBe(0);
+    const [breaker, without] = result.stdout.split('\nPolicy ').slice(1);
+    expect(breaker).toContain(
+      '\n  outage     the outage breaker stopped the batch at 03:00:11 (11.7s in): 5 requests in a row failed as in an outage (last: NETWORK_ERROR); 25 items left unpriced (reason outage)\n',
+    );
+    expect(breaker).toContain('15 priced · 3 failed · 0 timed out · 22 skipped');
+    expect(without).not.toContain('outage');
+    expect(without).toContain('15 priced · 25 failed');
+  });
+
   it('the executable answers --help for every command and fails cleanly', () => {
     const bin = `${root}dist/cli/main.js`;
     expect(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })).toContain('simulate <scenario>');
@@ -89,7 +115,7 @@ describe('simulate', () => {
     expect(help).toContain('--report-dir');
     const bad = spawnSync(process.execPath, [bin, 'simulate', 'nope.json'], { encoding: 'utf8', cwd: root });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('error: Failed to load scenario nope.json: cannot read the file (no such file)\n');
+    expect(bad.stderr).toBe('error: Failed to load scenario nope.json: cannot read the file: no such file or folder (ENOENT)\n');
     const none = spawnSync(process.execPath, [bin], { encoding: 'utf8', cwd: root });
     expect(none.status).toBe(2);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);

@@ -131,7 +131,7 @@ describe.skipIf(missing && !process.env['CI'])('admin page in headless Chromium'
         stallThresholdMs: 12_000,
       },
       policy: { ...createDefaultLivePolicy(), workers: 2, callTimeoutMs: 16_000, timeoutSemantics: 'abandon', circuitBreaker: null, itemDeadlineMs: null },
-      token: TOKEN,
+      tokens: [TOKEN],
       maxWorkersLimit: 4,
       timeScale: SCALE,
     });

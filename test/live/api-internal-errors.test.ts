@@ -23,7 +23,7 @@ describe('internal errors of the batch-update API', () => {
     const api = await startBatchApiServer({
       env: { store, transport, clock: createScaledClock({ scale: 1 }), scrapfly: { apiKey: 'scp-x', baseUrl: 'http://127.0.0.1:1' }, extractPrice: createPriceExtractor(), maxChangeRatio: null, reportsDir: null },
       policy: createDefaultLivePolicy(),
-      token: TOKEN,
+      tokens: [TOKEN],
       maxWorkersLimit: 2,
       onInternalError: (line) => logged.push(line),
     });

@@ -38,7 +38,7 @@ async function setUp(options: { count: number; latencyMs: number; workers?: numb
   api = await startBatchApiServer({
     env: { store, transport, clock: createScaledClock({ scale: 100 }), scrapfly: { apiKey: 'scp-x', baseUrl: mock.url }, extractPrice: createPriceExtractor(), maxChangeRatio: 0.5, reportsDir: join(temp.dir, 'reports') },
     policy: { ...createDefaultLivePolicy(), workers: options.workers ?? 2 },
-    token: TOKEN,
+    tokens: [TOKEN],
     maxWorkersLimit: 4,
     timeScale: 100,
   });
@@ -99,7 +99,7 @@ describe('the API with a session', () => {
     ]);
     expect(await call({ approve: [1, 7] })).toEqual([400, { error: { code: 'INVALID_REVIEW', message: 'Nothing was changed: no price change with id 7', field: 'id' } }]);
     expect(s.machines.listFlagged()).toHaveLength(2);
-    expect(await call({ approve: ['1'] })).toEqual([400, { error: { code: 'INVALID_FIELD', message: 'approve must be an array of change ids (positive integers), got ["1"]', field: 'approve' } }]);
+    expect(await call({ approve: ['1'] })).toEqual([400, { error: { code: 'INVALID_FIELD', message: 'approve must be an array of change ids (integers from 1 to 2147483647), got ["1"]', field: 'approve' } }]);
     expect(await call({ approve: [1], reject: [2] })).toEqual([200, { approved: 1, rejected: 1, waiting: 0 }]);
     expect(s.machines.getMachines([1, 2]).map((m) => m.currentPrice)).toEqual([200, null]);
   });

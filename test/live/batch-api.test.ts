@@ -37,7 +37,7 @@ beforeAll(async () => {
       reportsDir: `${temp.dir}/reports`,
     },
     policy: { ...createDefaultLivePolicy(), workers: 2 },
-    token: TOKEN,
+    tokens: [TOKEN],
     maxWorkersLimit: 8,
   });
 });

@@ -36,7 +36,7 @@ describe('direct fetching in live batches', () => {
         reportsDir: join(temp.dir, 'reports'),
       },
       policy: createDefaultLivePolicy(),
-      token: TOKEN,
+      tokens: [TOKEN],
       maxWorkersLimit: 4,
     });
     try {

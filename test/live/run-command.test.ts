@@ -75,9 +75,9 @@ describe('run (live batch through the CLI)', () => {
     const missing = await runCliCaptured(['run', '--store', ':memory:'], { env: {} });
     expect([missing.code, missing.stderr]).toEqual([2, 'error: No Scrapfly API key: set SCRAPFLY_KEY or pass --scrapfly-key-file <file> (or fetch the pages directly with --direct)\n']);
     const badFile = await runCliCaptured(['run', '--store', ':memory:', '--scrapfly-key-file', 'nope.key'], { env: {} });
-    expect([badFile.code, badFile.stderr]).toEqual([1, 'error: Cannot read the Scrapfly key file nope.key (no such file)\n']);
+    expect([badFile.code, badFile.stderr]).toEqual([1, 'error: Cannot read the Scrapfly key file nope.key: no such file or folder (ENOENT)\n']);
     const bad = await runCliCaptured(['run', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1', '--limit', '0']);
-    expect([bad.code, bad.stderr]).toEqual([2, 'error: --limit must be a positive integer, got 0\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'error: --limit must be an integer from 1 to 2147483647, got 0\n']);
     const resume = await runCliCaptured(['run', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1', '--resume', 'x', '--limit', '3']);
     expect(resume.stderr).toBe('error: --resume continues a batch with its own machines; drop --days-threshold, --limit, --ids and --batch-id\n');
   });

@@ -18,7 +18,7 @@ describe('serve and review commands', () => {
     const result = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1'], { env: {} });
     expect([result.code, result.stderr]).toEqual([2, 'error: No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)\n']);
     const short = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1'], { env: { BATCHSCOPE_API_TOKEN: 'short' } });
-    expect(short.stderr).toBe('error: The API token must be at least 16 characters long\n');
+    expect(short.stderr).toBe('error: BATCHSCOPE_API_TOKEN: the token is 5 characters long; a token needs at least 16\n');
     const scale = await runCliCaptured(['serve', '--store', ':memory:', '--scrapfly-url', 'http://127.0.0.1:1', '--time-scale', '0'], { env: { BATCHSCOPE_API_TOKEN: TOKEN } });
     expect([scale.code, scale.stderr]).toEqual([2, 'error: --time-scale must be a number from 0.001 to 100000, got 0\n']);
   });

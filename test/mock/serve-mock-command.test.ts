@@ -85,7 +85,7 @@ describe('batchscope serve-mock', () => {
       [['serve-mock', '--scenario', 'scenarios/asp-wave.json', '--port', '70000'], 2, /^error: --port must be an integer from 0 to 65535, got 70000\n$/],
       [['serve-mock', '--scenario', 'scenarios/asp-wave.json', '--time-scale', '0'], 2, /^error: --time-scale must be a number from 0.001 to 100000, got 0\n$/],
       [['serve-mock'], 2, /^error: (Missing required argument: scenario|--scenario is required: the scenario file whose world the mock serves)\n$/],
-      [['serve-mock', '--scenario', 'scenarios/nope.json'], 1, /^error: Failed to load scenario scenarios\/nope\.json: cannot read the file \(no such file\)\n$/],
+      [['serve-mock', '--scenario', 'scenarios/nope.json'], 1, /^error: Failed to load scenario scenarios\/nope\.json: cannot read the file: no such file or folder \(ENOENT\)\n$/],
     ];
     for (const [args, code, stderr] of cases) {
       const result = await runCliCaptured(args);

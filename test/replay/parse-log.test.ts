@@ -163,7 +163,7 @@ describe('reading log files', () => {
     const collect = async (path: string) => {
       for await (const _ of readLogLines({ path, shown: 'x.log' })) void _;
     };
-    await expect(collect(join(dir, 'missing.log'))).rejects.toThrow('Failed to read log x.log: cannot read the file (no such file)');
+    await expect(collect(join(dir, 'missing.log'))).rejects.toThrow('Failed to read log x.log: cannot read the file: no such file or folder (ENOENT)');
     writeFileSync(join(dir, 'broken.gz'), gzipSync(text).subarray(0, 20));
     await expect(collect(join(dir, 'broken.gz'))).rejects.toThrow(/^Failed to read log x\.log: the gzip data is corrupt or cut short/);
   });

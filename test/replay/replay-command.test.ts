@@ -110,7 +110,7 @@ describe('replay <log>', () => {
     };
     const run = (args: string[]) => runCliCaptured(['replay', ...args, '--no-report']);
     const missing = await run(['nope.log']);
-    expect([missing.code, missing.stderr]).toEqual([1, 'error: Failed to read log nope.log: cannot read the file (no such file)\n']);
+    expect([missing.code, missing.stderr]).toEqual([1, 'error: Failed to read log nope.log: cannot read the file: no such file or folder (ENOENT)\n']);
     const empty = write('empty.log', '');
     expect((await run([empty])).stderr).toBe(`error: Failed to read log ${empty}: the file is empty\n`);
     const binary = write('binary.log', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x0a, 0x01]));
@@ -132,7 +132,7 @@ describe('replay <log>', () => {
     const dupeRun = await run([dupes, '--no-timeline']);
     expect(dupeRun.stdout).toContain('note: 1 line(s) have a timestamp earlier than the line before (first: line 14)');
     expect(dupeRun.stdout).toContain('note: 1 machine name(s) start more than once ("xTool S1" ×2); each start counts as its own item');
-    expect((await run([SEED, '--stall-threshold', 'soon'])).stderr).toBe('error: --stall-threshold must be a duration such as 60s, got soon\n');
+    expect((await run([SEED, '--stall-threshold', 'soon'])).stderr).toBe('error: --stall-threshold must be a duration from 1ms to 30 days such as 60s, got soon\n');
     const unknown = await run([SEED, '-p', 'nope']);
     expect([unknown.code, unknown.stderr]).toEqual([2, 'error: Unknown policy "nope": the replay has baseline, concurrent-5 (load more with --scenario <file>)\n']);
   });

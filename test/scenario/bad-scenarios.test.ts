@@ -104,7 +104,7 @@ describe('bad scenarios through the CLI', () => {
   it('a missing file', async () => {
     const result = await runCliCaptured(['simulate', 'missing.json'], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('error: Failed to load scenario missing.json: cannot read the file (no such file)\n');
+    expect(result.stderr).toBe('error: Failed to load scenario missing.json: cannot read the file: no such file or folder (ENOENT)\n');
   });
 });
 

@@ -19,8 +19,8 @@ describe('sweep grid flags', () => {
 
   it('rejects bad values with one line naming the flag', () => {
     expect(() => parseWorkerList('0..3')).toThrow('--workers has a bad range "0..3": write FROM..TO with 1 ≤ FROM ≤ TO, optionally :STEP (e.g. 1..40 or 1..40:5)');
-    expect(() => parseWorkerList('4,x')).toThrow('--workers must list positive integers or ranges like 1..40, got "x"');
-    expect(() => parseTimeoutList('30')).toThrow('--timeout must list durations with a unit (30s, 1.5m) or none, got "30"');
+    expect(() => parseWorkerList('4,x')).toThrow('--workers must list integers from 1 to 10000 or ranges like 1..40, got "x"');
+    expect(() => parseTimeoutList('30')).toThrow('--timeout must list durations from 1ms to 30 days with a unit (30s, 1.5m) or none, got "30"');
     expect(() => parseSweepGrid({ workers: null, timeouts: null, semantics: 'abort,cancel' })).toThrow('--semantics must list abort and/or abandon, got "cancel"');
     expect(() => parseWorkerList('1,,2')).toThrow('--workers must be a comma-separated list without empty entries, got "1,,2"');
   });

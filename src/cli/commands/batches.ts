@@ -10,6 +10,7 @@ import { openStore } from '../../live/open-store.js';
 import { renderTextTable } from '../../report/render-text-table.js';
 import { formatDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
 import { describeStoreOption, readStorePath, requireExistingStore } from './live-setup.js';
 
 export interface BatchesOptions {
@@ -22,13 +23,12 @@ export interface BatchesOptions {
 export function describeBatches(y: Argv): Argv {
   return describeStoreOption(y, { creates: false })
     .positional('id', { type: 'string', describe: 'Show this batch in full' })
-    .option('limit', { type: 'number', default: 50, describe: 'List at most this many batches (newest first)' })
+    .option('limit', { ...NUMBER_OPTION, default: 50, describe: 'List at most this many batches (newest first)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the batches as JSON' });
 }
 
 export function readBatchesOptions(argv: Record<string, unknown>, io: CliIo): BatchesOptions {
-  const limit = argv['limit'];
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError(`--limit must be an integer from 1 to 100000, got ${String(limit)}`);
+  const limit = readNumberOption(argv['limit'], '--limit', { min: 1, max: 100_000, integer: true }) ?? 50;
   const id = argv['id'];
   return { store: readStorePath(argv, io), id: typeof id === 'string' && id !== '' ? id : null, limit, json: Boolean(argv['json']) };
 }

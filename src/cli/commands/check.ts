@@ -4,10 +4,11 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
-import { requireFolderPath } from '../require-folder.js';
+import { requireFilePath, requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { parseDurationMs } from '../../units/duration.js';
+import { readDurationOption } from '../read-duration-option.js';
+import { NUMBER_OPTION, readCountOption, readThreadsOption } from '../read-number-option.js';
 import { listScenarioFiles } from '../../node/list-scenario-files.js';
 import { DEFAULT_CHECK_SEEDS, runBudgetCheck } from '../../node/run-budget-check.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
@@ -44,9 +45,9 @@ export interface CheckOptions {
 export function describeCheck(y: Argv): Argv {
   return y
     .positional('paths', { type: 'string', array: true, default: ['scenarios'], describe: 'Scenario files or folders (a folder: its *.json files)' })
-    .option('seeds', { type: 'number', default: DEFAULT_CHECK_SEEDS, describe: 'Monte Carlo runs (seeds) per budgeted policy' })
+    .option('seeds', { ...NUMBER_OPTION, default: DEFAULT_CHECK_SEEDS, describe: 'Monte Carlo runs (seeds) per budgeted policy' })
     .option('seed', { ...SEED_OPTION, describe: "First seed (default: each scenario's seed); seeds are consecutive" })
-    .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
+    .option('threads', { ...NUMBER_OPTION, describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('summary', { type: 'string', describe: 'Also write a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Where report folders go (one representative run per budgeted policy, check.json, check.md)' })
@@ -81,27 +82,6 @@ export function readCheckOptions(argv: Record<string, unknown>): CheckOptions {
   };
 }
 
-/** An integer flag within [min, max]. Shared with sweep. */
-export function readCountOption(value: unknown, flag: string, range: { min: number; max: number }): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new UsageError(`${flag} must be an integer from ${range.min} to ${range.max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** `--threads`: a non-negative integer, or null for the default. Shared with sweep. */
-export function readThreadsOption(value: unknown): number | null {
-  if (value === undefined) return null;
-  return readCountOption(value, '--threads', { min: 0, max: 256 });
-}
-
-/** A positive duration flag such as `60s`. Shared with sweep. */
-export function readDurationOption(value: unknown, flag: string, fallback: string): number {
-  const ms = parseDurationMs(String(value ?? fallback));
-  if (ms === null || ms <= 0) throw new UsageError(`${flag} must be a duration such as 60s, got ${String(value)}`);
-  return ms;
-}
-
 /** A path relative to `cwd` when it lies inside it, else absolute. Shared with sweep. */
 export function showPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
@@ -117,6 +97,8 @@ function readFileOption(value: unknown, flag: string): string | null {
 /** Runs the check, prints it, writes the requested files. Returns the exit code. */
 export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise<number> {
   if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
+  if (options.junit !== null) requireFilePath(resolve(io.cwd, options.junit), '--junit');
+  if (options.summary !== null) requireFilePath(resolve(io.cwd, options.summary), '--summary');
   const files = listScenarioFiles({ paths: options.paths, cwd: io.cwd });
   const scenarios = files.map((file) => loadScenarioFile(file, io.cwd));
   // A gate with nothing to check must not pass by saying nothing.
@@ -124,7 +106,8 @@ export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise
     io.stderr(`error: nothing to check: ${scenarios.length === 1 ? 'the scenario holds' : `the ${scenarios.length} scenarios hold`} no budgets (add "budgets", or pass --allow-empty)\n`);
     return 1;
   }
-  const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'check', width: io.columns ?? 80 });
+  // A bar on a terminal once the check has taken a second; a line per tenth otherwise (CI logs).
+  const progress = createProgressReporter({ write: io.stderr, isTty: io.isTty, label: 'check', width: io.columns ?? 80, afterMs: io.isTty ? 1000 : 0, nowMs: io.nowMs });
   const { result, samples } = await runBudgetCheck({
     scenarios,
     seeds: options.seeds,
@@ -141,8 +124,8 @@ export async function runCheckCommand(options: CheckOptions, io: CliIo): Promise
     for (const s of result.scenarios) if (s.reportDir) s.reportDir = showPath(io.cwd, s.reportDir);
   }
   const written: string[] = [];
-  if (options.junit) written.push(`junit: ${writeOutputFile({ path: options.junit, content: renderBudgetCheckJunit({ result }), cwd: io.cwd })}`);
-  if (options.summary) written.push(`summary: ${writeOutputFile({ path: options.summary, content: renderBudgetCheckMarkdown({ result }), cwd: io.cwd })}`);
+  if (options.junit) written.push(`junit: ${writeOutputFile({ path: options.junit, content: renderBudgetCheckJunit({ result }), cwd: io.cwd, what: 'the JUnit report' })}`);
+  if (options.summary) written.push(`summary: ${writeOutputFile({ path: options.summary, content: renderBudgetCheckMarkdown({ result }), cwd: io.cwd, what: 'the Markdown summary' })}`);
   if (options.json) {
     io.stdout(`${JSON.stringify(buildBudgetCheckJson(result))}\n`);
   } else {

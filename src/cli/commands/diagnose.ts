@@ -4,11 +4,12 @@
  * it on every core, recommends the cheapest that meets the budget with at least 98% priced,
  * replays the night under it, and writes the regression scenario and a report folder.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { writeOutputFile } from '../../node/write-output-file.js';
 import type { Argv } from 'yargs';
 import { CLIENT_PRESETS } from '../../engine/policy.js';
-import { BatchscopeError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import { DEFAULT_DIAGNOSE_SEEDS, diagnoseLogs, type KnownWorld } from '../../node/diagnose-logs.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
@@ -18,14 +19,15 @@ import { renderDiagnoseText } from '../../diagnose/render-diagnose-text.js';
 import type { SlotRule } from '../../diagnose/search-world.js';
 import { selectRun } from '../../replay/replay-log.js';
 import { parseJsonc } from '../../scenario/parse-jsonc.js';
-import { parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, readTextOption, type LogReadingOptions } from '../log-reading-options.js';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
-import { requireFolderPath } from '../require-folder.js';
+import { requireFilePath, requireFolderPath } from '../require-folder.js';
 import { createTerminalStyles } from '../terminal-styles.js';
-import { readCountOption, readThreadsOption, showPath } from './check.js';
+import { readDurationOption } from '../read-duration-option.js';
+import { NUMBER_OPTION, readCountOption, readNumberOption, readThreadsOption } from '../read-number-option.js';
+import { showPath } from './check.js';
 
 export interface DiagnoseOptions extends LogReadingOptions {
   log: string;
@@ -51,14 +53,14 @@ export function describeDiagnose(y: Argv): Argv {
     .positional('log', { type: 'string', describe: 'The log of the bad night (any format replay reads)', demandOption: true })
     .positional('more', { type: 'string', array: true, describe: 'Logs of other nights of the same batch, fitted together with the first' })
     .option('budget', { type: 'string', describe: "The batch's time budget, e.g. 15m (default: the --scenario's budget)" })
-    .option('plan-concurrency', { type: 'number', describe: "The Scrapfly plan's concurrency (default: the --scenario's, else the declared workers, marked as assumed)" })
+    .option('plan-concurrency', { ...NUMBER_OPTION, describe: "The Scrapfly plan's concurrency (default: the --scenario's, else the declared workers, marked as assumed)" })
     .option('client', { choices: Object.keys(CLIENT_PRESETS), describe: 'The client the service used (default: the --scenario policy\'s, else unknown: the mechanisms are weighed for every preset)' })
     .option('scenario', { type: 'string', describe: 'Start from a known world: search in this scenario\'s world, with its policy as the deployed one' })
     .option('base', { type: 'string', describe: 'With --scenario: the policy that was deployed (default: its first)' })
     .option('slots', { choices: ['held', 'released'] as const, default: 'held' as const, describe: 'What a client disconnect does to its Scrapfly slot: held until the scrape ends (inferred from the docs) or released' })
-    .option('seeds', { type: 'number', describe: `Monte Carlo runs per searched policy (default ${DEFAULT_DIAGNOSE_SEEDS}, fewer for a batch of thousands of machines)` })
+    .option('seeds', { ...NUMBER_OPTION, describe: `Monte Carlo runs per searched policy (default ${DEFAULT_DIAGNOSE_SEEDS}, fewer for a batch of thousands of machines)` })
     .option('seed', { ...SEED_OPTION, describe: 'First seed of the search (default 1)' })
-    .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
+    .option('threads', { ...NUMBER_OPTION, describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('emit-scenario', { type: 'string', describe: 'Write the regression scenario (the world, the deployed policy expected to exceed, the fix expected to pass) for batchscope check' })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the report folder goes (diagnosis.html next to the timelines of the night and of the fix)' })
@@ -68,13 +70,8 @@ export function describeDiagnose(y: Argv): Argv {
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readDiagnoseOptions(argv: Record<string, unknown>): DiagnoseOptions {
   const reading = readLogReadingOptions(argv);
-  const plan = argv['plan-concurrency'];
-  if (plan !== undefined && (typeof plan !== 'number' || !Number.isInteger(plan) || plan < 1 || plan > 10_000)) throw new UsageError(`--plan-concurrency must be an integer from 1 to 10000, got ${String(plan)}`);
-  let budgetMs: number | null = null;
-  if (argv['budget'] !== undefined) {
-    budgetMs = parseDurationMs(String(argv['budget']));
-    if (budgetMs === null || budgetMs <= 0) throw new UsageError(`--budget must be a duration such as 15m, got ${String(argv['budget'])}`);
-  }
+  const plan = readNumberOption(argv['plan-concurrency'], '--plan-concurrency', { min: 1, max: 10_000, integer: true });
+  const budgetMs = argv['budget'] === undefined ? null : readDurationOption(argv['budget'], '--budget', '15m');
   const text = (key: string) => readTextOption(argv, key);
   const scenario = text('scenario');
   const base = text('base');
@@ -87,7 +84,7 @@ export function readDiagnoseOptions(argv: Record<string, unknown>): DiagnoseOpti
     ...reading,
     log: String(argv['log']),
     moreLogs: ((argv['more'] as unknown[] | undefined) ?? []).map(String),
-    planConcurrency: typeof plan === 'number' ? plan : null,
+    planConcurrency: plan,
     budgetMs,
     client: text('client'),
     scenario,
@@ -105,6 +102,7 @@ export function readDiagnoseOptions(argv: Record<string, unknown>): DiagnoseOpti
 /** Runs the diagnosis, prints the story and writes its files. Returns the exit code. */
 export async function runDiagnoseCommand(options: DiagnoseOptions, io: CliIo): Promise<number> {
   if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
+  if (options.emitScenario !== null) requireFilePath(resolve(io.cwd, options.emitScenario), '--emit-scenario');
   const known = options.scenario === null ? null : loadKnownWorld({ file: options.scenario, base: options.base, cwd: io.cwd });
   const budgetMs = options.budgetMs ?? known?.scenario.budgetMs ?? null;
   if (budgetMs === null) throw new UsageError(`${options.scenario} has no budget: give --budget 15m`);
@@ -138,34 +136,24 @@ export async function runDiagnoseCommand(options: DiagnoseOptions, io: CliIo): P
   });
   progress.finish();
   if (options.emitScenario !== null && regressionScenario !== null) {
-    const target = resolve(io.cwd, options.emitScenario);
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, `${JSON.stringify(regressionScenario, null, 2)}\n`);
-    } catch (error) {
-      throw new BatchscopeError('SCENARIO_WRITE', `Failed to write the scenario to ${options.emitScenario}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+    const target = writeOutputFile({ path: options.emitScenario, content: `${JSON.stringify(regressionScenario, null, 2)}\n`, cwd: io.cwd, what: 'the regression scenario' });
     outcome.emittedScenario = showPath(io.cwd, target);
   } else if (options.emitScenario !== null) {
     outcome.notes.push(`no regression scenario was written to ${options.emitScenario}: there is no fix to hold`);
   }
   if (options.reportDir !== null) {
-    try {
-      const written = writeRunReport({
-        rootDir: resolve(io.cwd, options.reportDir),
-        scenario: name,
-        runId: makeRunId({ wallMs: Date.now(), seed: null }),
-        runs: reportRuns,
-        budgetMs,
-        description: `The night of ${log.source}, reproduced, and under the recommended fix`,
-        // Written with the rest, all or nothing; they cannot name the folder they are in.
-        extraFiles: { 'diagnosis.json': `${JSON.stringify(buildDiagnoseJson(outcome), null, 2)}\n`, 'diagnosis.html': renderDiagnoseHtml({ outcome, runs: reportRuns }) },
-        ifExists: 'suffix',
-      });
-      outcome.reportDir = showPath(io.cwd, written.dir);
-    } catch (error) {
-      throw new BatchscopeError('REPORT_WRITE', `Failed to write the report under ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const written = writeRunReport({
+      rootDir: resolve(io.cwd, options.reportDir),
+      scenario: name,
+      runId: makeRunId({ wallMs: Date.now(), seed: null }),
+      runs: reportRuns,
+      budgetMs,
+      description: `The night of ${log.source}, reproduced, and under the recommended fix`,
+      // Written with the rest, all or nothing; they cannot name the folder they are in.
+      extraFiles: { 'diagnosis.json': `${JSON.stringify(buildDiagnoseJson(outcome), null, 2)}\n`, 'diagnosis.html': renderDiagnoseHtml({ outcome, runs: reportRuns }) },
+      ifExists: 'suffix',
+    });
+    outcome.reportDir = showPath(io.cwd, written.dir);
   }
   if (options.json) io.stdout(`${JSON.stringify(buildDiagnoseJson(outcome))}\n`);
   else io.stdout(`${renderDiagnoseText({ outcome, styles: createTerminalStyles(io) })}\n`);

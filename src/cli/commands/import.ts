@@ -8,6 +8,7 @@ import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ImportChange, ImportReport } from '../../live/import-machines.js';
 import { ImportError } from '../../live/live-errors.js';
+import { describeFileError } from '../../node/describe-file-error.js';
 import { openStore } from '../../live/open-store.js';
 import { parseMachinesFile } from '../../live/parse-machines-file.js';
 import type { CliIo } from '../cli-io.js';
@@ -59,8 +60,7 @@ export async function runImportCommand(options: ImportOptions, io: CliIo): Promi
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ImportError(`Failed to import ${shown}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(error)})`);
+    throw new ImportError(`Failed to import ${shown}: cannot read the file: ${describeFileError(error)}`);
   }
   const machines = parseMachinesFile({ text, source: shown, format: options.format ?? undefined });
   const storeExists = options.store === ':memory:' || existsSync(options.store);

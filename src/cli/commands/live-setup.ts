@@ -14,6 +14,7 @@ import { isLoopbackUrl, LOCAL_MOCK_KEY, readScrapflyKey } from '../../live/scrap
 import { selectPolicies } from '../../scenario/select-policies.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
 
 /** The store file: `--store`, else BATCHSCOPE_STORE, else `batchscope.db` in the working folder. */
 export function describeStoreOption(y: Argv, options: { creates: boolean }): Argv {
@@ -41,7 +42,7 @@ export function describeScrapflyOptions(y: Argv): Argv {
     .option('config', { type: 'string', describe: 'Live config (JSON): policy, per-domain price selectors, review threshold' })
     .option('scenario', { type: 'string', describe: "Take the policy from this scenario file (with --policy) instead of the config's" })
     .option('policy', { type: 'string', describe: 'The scenario policy to run (default: the first)' })
-    .option('max-change', { type: 'number', describe: 'Flag price changes above this ratio for review instead of applying them (default 0.5 = ±50%)' })
+    .option('max-change', { ...NUMBER_OPTION, describe: 'Flag price changes above this ratio for review instead of applying them (default 0.5 = ±50%)' })
     .option('direct-base-url', {
       type: 'string',
       describe: "Send direct fetches (a policy's direct tier, --direct, use_scrapfly=false) to <url>/<host>/<path> instead of the pages themselves, e.g. the mock's http://127.0.0.1:8787/sites",
@@ -70,6 +71,10 @@ export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo,
   const url = typeof argv['scrapfly-url'] === 'string' && argv['scrapfly-url'] !== '' ? argv['scrapfly-url'].replace(/\/+$/, '') : null;
   if (url !== null && !/^https?:\/\/[^/?#]+$/.test(url)) throw new UsageError(`--scrapfly-url must be a base URL such as http://127.0.0.1:8787, got ${url}`);
   const directBaseUrl = readDirectBaseUrl(argv);
+  // Every flag's value first, then the files they name.
+  const maxChange = readNumberOption(argv['max-change'], '--max-change', { min: 0, max: 1000, what: 'a ratio', note: '(0.5 = ±50%)' });
+  const reportDir = argv['report-dir'];
+  if (reportDir !== undefined && (typeof reportDir !== 'string' || reportDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportDir)}`);
   const keyFile = typeof argv['scrapfly-key-file'] === 'string' ? argv['scrapfly-key-file'] : null;
   const key = readScrapflyKey({ env: io.env, keyFile, cwd: io.cwd });
   let config = typeof argv['config'] === 'string' ? loadLiveConfig({ path: argv['config'], cwd: io.cwd }) : createDefaultLiveConfig();
@@ -81,14 +86,8 @@ export function readScrapflySetup(argv: Record<string, unknown>, io: Pick<CliIo,
   } else if (typeof argv['policy'] === 'string') {
     throw new UsageError('--policy names a policy of --scenario; pass --scenario <file> too');
   }
-  const maxChange = argv['max-change'];
-  if (maxChange !== undefined) {
-    if (typeof maxChange !== 'number' || !Number.isFinite(maxChange) || maxChange < 0) throw new UsageError(`--max-change must be a ratio of at least 0 (0.5 = ±50%), got ${String(maxChange)}`);
-    config = { ...config, maxChangeRatio: maxChange };
-  }
+  if (maxChange !== null) config = { ...config, maxChangeRatio: maxChange };
   if (options.direct) config = { ...config, policy: toDirectPolicy(config.policy) };
-  const reportDir = argv['report-dir'];
-  if (reportDir !== undefined && (typeof reportDir !== 'string' || reportDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportDir)}`);
   const setup = { apiKey: key ?? LOCAL_MOCK_KEY, hasKey: key !== null, baseUrl: url, directBaseUrl, config, reportsDir: argv['report'] === false ? null : resolve(io.cwd, String(reportDir ?? 'reports')) };
   if (setup.reportsDir !== null) requireFolderPath(setup.reportsDir, '--report-dir');
   if (!options.deferKeyCheck) requireScrapflyKey(setup, config.policy, { hint: options.direct !== undefined });
@@ -121,12 +120,9 @@ function readDirectBaseUrl(argv: Record<string, unknown>): string | null {
   return text;
 }
 
-/** A positive integer flag, or null when absent. */
-export function readPositiveInteger(argv: Record<string, unknown>, name: string): number | null {
-  const value = argv[name];
-  if (value === undefined) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer, got ${String(value)}`);
-  return value;
+/** An integer flag from 1 to `max`, or null when absent. */
+export function readPositiveInteger(argv: Record<string, unknown>, name: string, max: number): number | null {
+  return readNumberOption(argv[name], `--${name}`, { min: 1, max, integer: true });
 }
 
 /** A path relative to the working folder when it lies inside it, else absolute. */

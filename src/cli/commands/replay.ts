@@ -3,12 +3,14 @@
  * plain or gzipped), says what really happened and which execution models fit, and optionally
  * writes a scenario that reproduces it and replays the batch under other policies.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
+import { writeOutputFile } from '../../node/write-output-file.js';
+import { requireFilePath, requireFolderPath } from '../require-folder.js';
 import type { Argv } from 'yargs';
 import type { Policy } from '../../engine/policy.js';
-import { BatchscopeError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport } from '../../node/write-run-report.js';
+import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
 import { renderReplayText } from '../../replay/render-replay-text.js';
@@ -18,6 +20,9 @@ import type { CliIo } from '../cli-io.js';
 import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, type LogReadingOptions } from '../log-reading-options.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
+import { LIMITS } from '../../scenario/field-reader.js';
+import { TIMELINE_WIDTH_BOUNDS } from './simulate.js';
 
 export interface ReplayOptions extends LogReadingOptions {
   log: string;
@@ -46,10 +51,10 @@ export function describeReplay(y: Argv): Argv {
     .option('latency', { choices: REPLAY_LATENCY_MODES, default: 'per-item' as const, describe: 'Request durations of the replay world: per-item (exact), fitted (lognormal + stalls) or empirical' })
     .option('policy', { alias: 'p', type: 'string', array: true, describe: 'Replay the batch under this policy (repeatable): baseline, concurrent, or a policy of --scenario' })
     .option('scenario', { type: 'string', describe: "Scenario file whose policies to replay the batch under (all of them unless --policy names some)" })
-    .option('account-concurrency', { type: 'number', describe: "The Scrapfly plan's concurrency for replays (default: the run log's, else the replay's workers)" })
+    .option('account-concurrency', { ...NUMBER_OPTION, describe: "The Scrapfly plan's concurrency for replays (default: the run log's, else the replay's workers)" })
     .option('fill-declared', { type: 'boolean', default: true, describe: 'Add items the batch declared but the log does not show to the replay scenario (--no-fill-declared to leave them out)' })
     .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
-    .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
+    .option('width', { ...NUMBER_OPTION, describe: 'Timeline width in columns (default: the terminal width)' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Write the run report under this folder' })
     .option('report', { type: 'boolean', default: true, describe: 'Write the run report (--no-report to skip)' });
 }
@@ -57,10 +62,8 @@ export function describeReplay(y: Argv): Argv {
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions {
   const reading = readLogReadingOptions(argv);
-  const width = argv['width'];
-  if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
-  const plan = argv['account-concurrency'];
-  if (plan !== undefined && (typeof plan !== 'number' || !Number.isInteger(plan) || plan < 1)) throw new UsageError(`--account-concurrency must be a positive integer, got ${String(plan)}`);
+  const width = readNumberOption(argv['width'], '--width', TIMELINE_WIDTH_BOUNDS);
+  const plan = readNumberOption(argv['account-concurrency'], '--account-concurrency', { min: 1, max: LIMITS.accountConcurrency, integer: true });
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => String(p).split(',')).map((p) => p.trim()).filter(Boolean);
   const emit = argv['emit-scenario'];
   if (emit !== undefined && (typeof emit !== 'string' || emit.trim() === '')) throw new UsageError('--emit-scenario needs a file name');
@@ -75,21 +78,20 @@ export function readReplayOptions(argv: Record<string, unknown>): ReplayOptions 
     latency: (argv['latency'] as ReplayLatencyMode | undefined) ?? 'per-item',
     policies,
     scenario: typeof argv['scenario'] === 'string' ? argv['scenario'] : null,
-    accountConcurrency: typeof plan === 'number' ? plan : null,
+    accountConcurrency: plan,
     fillDeclared: argv['fill-declared'] !== false,
     timeline: argv['timeline'] !== false,
-    width: typeof width === 'number' ? width : null,
+    width,
     reportDir: argv['report'] === false ? null : String(argv['report-dir'] ?? 'reports'),
   };
 }
 
 /** Replays the log and prints what it found. Returns the exit code. */
 export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
+  if (options.reportDir !== null) requireFolderPath(resolve(io.cwd, options.reportDir), '--report-dir');
+  if (options.emitScenario !== null) requireFilePath(resolve(io.cwd, options.emitScenario), '--emit-scenario');
   const absolute = resolve(io.cwd, options.log);
   const shown = relative(io.cwd, absolute) || options.log;
-  const progress = (message: string) => {
-    if (io.isTty) io.stderr(`${message}…\n`);
-  };
   let extraPolicies: Policy[] = [];
   let extraPlan: number | null = null;
   let extraFrom: string | undefined;
@@ -104,6 +106,8 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
   const { log } = await readLogFile({ file: options.log, cwd: io.cwd, reading: options, signal: controller.signal });
   const run = selectRun(log, options.run);
   const fitWith = await readOtherNights({ files: options.moreLogs, cwd: io.cwd, reading: options, signal: controller.signal });
+  // On a terminal, a replay whose simulations take more than a second shows how far they are (items settled).
+  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'replay', width: io.columns ?? 80, unit: 'items', afterMs: 1000, nowMs: io.nowMs }) : null;
   const name = `replay-${basename(shown).replace(/\.gz$/i, '').replace(/\.(log|jsonl|txt)$/i, '')}`;
   const result = await replayLog({
     log,
@@ -121,26 +125,23 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     accountConcurrency: options.accountConcurrency ?? extraPlan,
     fillDeclared: options.fillDeclared,
     signal: controller.signal,
-    onProgress: progress,
+    onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
   });
+  progress?.finish();
   const { outcome } = result;
   if (options.emitScenario !== null && result.scenario) {
     const target = resolve(io.cwd, options.emitScenario);
-    writeFile(target, `${JSON.stringify(result.scenario.json, null, 2)}\n`);
+    writeOutputFile({ path: target, content: `${JSON.stringify(result.scenario.json, null, 2)}\n`, cwd: io.cwd, what: 'the scenario' });
     outcome.scenarioFile = relative(io.cwd, target) || options.emitScenario;
     if (result.fitted && outcome.fitted) {
       const fittedTarget = `${target.replace(/\.json$/i, '')}.fitted.json`;
-      writeFile(fittedTarget, `${JSON.stringify(result.fitted.scenario.json, null, 2)}\n`);
+      writeOutputFile({ path: fittedTarget, content: `${JSON.stringify(result.fitted.scenario.json, null, 2)}\n`, cwd: io.cwd, what: 'the fitted scenario' });
       outcome.fitted.file = relative(io.cwd, fittedTarget) || fittedTarget;
     }
   }
   if (options.reportDir !== null && result.reportRuns.length > 0) {
-    try {
-      const written = writeRunReport({ rootDir: resolve(io.cwd, options.reportDir), scenario: name, runId: makeRunId({ wallMs: Date.now(), seed: null }), runs: result.reportRuns });
-      outcome.reportDir = relative(io.cwd, written.dir) || written.dir;
-    } catch (error) {
-      throw new BatchscopeError('REPORT_WRITE', `Failed to write the run report under ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const written = writeRunReport({ rootDir: resolve(io.cwd, options.reportDir), scenario: name, runId: makeRunId({ wallMs: Date.now(), seed: null }), runs: result.reportRuns });
+    outcome.reportDir = relative(io.cwd, written.dir) || written.dir;
   }
   if (options.json) {
     io.stdout(`${JSON.stringify(buildReplayJson(outcome))}\n`);
@@ -149,14 +150,4 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
   const width = options.width ?? Math.max(60, Math.min(160, io.columns ?? 100));
   io.stdout(`${renderReplayText({ outcome, width, styles: createTerminalStyles(io), timeline: options.timeline })}\n`);
   return 0;
-}
-
-function writeFile(path: string, content: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new BatchscopeError('SCENARIO_WRITE', `Failed to write the scenario to ${path}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
-  }
 }

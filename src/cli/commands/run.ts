@@ -18,8 +18,12 @@ import { renderProgressBar, renderProgressLine } from '../../live/render-progres
 import { createLiveBatch, resumeLiveBatch, type LiveBatch, type LiveBatchOutcome, type LiveEnvironment } from '../../live/run-live-batch.js';
 import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
-import { formatDurationMs, parseDurationMs } from '../../units/duration.js';
+import { formatDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
+import { readDurationOption } from '../read-duration-option.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
+import { LIMITS } from '../../scenario/field-reader.js';
+import { MAX_DAYS_THRESHOLD, MAX_MACHINE_ID } from '../../live/parse-batch-request.js';
 import { isResumable } from './batches.js';
 import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireExistingStore, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
 
@@ -41,16 +45,16 @@ export interface RunOptions {
 
 export function describeRun(y: Argv): Argv {
   return describeScrapflyOptions(describeStoreOption(y, { creates: false }))
-    .option('days-threshold', { type: 'number', describe: 'Price machines not checked for this many days (default: all)' })
-    .option('limit', { type: 'number', describe: 'Price at most this many machines, least recently checked first' })
+    .option('days-threshold', { ...NUMBER_OPTION, describe: 'Price machines not checked for this many days (default: all)' })
+    .option('limit', { ...NUMBER_OPTION, describe: 'Price at most this many machines, least recently checked first' })
     .option('ids', { type: 'string', describe: 'Price only these machine ids (comma-separated)' })
-    .option('workers', { type: 'number', describe: "Workers (default: the policy's)" })
+    .option('workers', { ...NUMBER_OPTION, describe: "Workers (default: the policy's)" })
     .option('resume', { type: 'string', describe: 'Finish a cancelled or killed batch: price its machines that have no result' })
     .option('batch-id', { type: 'string', describe: 'Id for the new batch (default: batch_<date>_<time>_<random>)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as one JSON object' })
     .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'Progress on stderr: a bar on a terminal, plain lines otherwise' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'A worker whose request runs longer than this counts as stalled' })
-    .option('time-scale', { type: 'number', default: 1, describe: "Clock ms per real ms; match the mock's --time-scale when testing against it" })
+    .option('time-scale', { ...NUMBER_OPTION, default: 1, describe: "Clock ms per real ms; match the mock's --time-scale when testing against it" })
     .option('direct', { type: 'boolean', default: false, describe: "Fetch the pages directly, without Scrapfly (the existing system's use_scrapfly=false): the policy's ladder becomes one direct tier; no key needed" })
     .example('$0 run --days-threshold 1 --limit 50', 'price up to 50 machines not checked for a day')
     .example('$0 run --scrapfly-url http://127.0.0.1:8787 --time-scale 60', "against `serve-mock --port 8787 --time-scale 60`")
@@ -63,39 +67,42 @@ export function describeRun(y: Argv): Argv {
 }
 
 export function readRunOptions(argv: Record<string, unknown>, io: CliIo): RunOptions {
-  const days = argv['days-threshold'];
-  if (days !== undefined && (typeof days !== 'number' || !Number.isFinite(days) || days < 0)) throw new UsageError(`--days-threshold must be a number of days of at least 0, got ${String(days)}`);
+  const days = readNumberOption(argv['days-threshold'], '--days-threshold', { min: 0, max: MAX_DAYS_THRESHOLD, what: 'a number of days' });
   let ids: number[] | null = null;
-  if (typeof argv['ids'] === 'string') {
+  if (argv['ids'] !== undefined) {
+    if (typeof argv['ids'] !== 'string') throw new UsageError(`--ids must be machine ids separated by commas, given once, got ${String(argv['ids'])}`);
     const parts = argv['ids'].split(',').map((s) => s.trim()).filter(Boolean);
     ids = parts.map((p) => {
-      const n = Number(p);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--ids must be machine ids separated by commas, got "${argv['ids']}"`);
+      const n = /^\d{1,10}$/.test(p) ? Number(p) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_MACHINE_ID) throw new UsageError(`--ids must be machine ids (integers from 1 to ${MAX_MACHINE_ID}) separated by commas, got "${argv['ids']}"`);
       return n;
     });
     if (ids.length === 0) throw new UsageError('--ids must name at least one machine id');
   }
-  const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
-  if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
+  const threshold = readDurationOption(argv['stall-threshold'], '--stall-threshold', '60s');
   const scale = argv['time-scale'];
   const timeScale = readTimeScale(scale);
   const resume = typeof argv['resume'] === 'string' ? argv['resume'] : null;
   const batchId = typeof argv['batch-id'] === 'string' ? argv['batch-id'] : null;
   if (batchId !== null && !/^[A-Za-z0-9_.-]{1,100}$/.test(batchId)) throw new UsageError(`--batch-id may hold letters, digits, '_', '-' and '.', got "${batchId}"`);
-  if (resume !== null && (days !== undefined || argv['limit'] !== undefined || ids !== null || batchId !== null)) {
+  if (resume !== null && (days !== null || argv['limit'] !== undefined || ids !== null || batchId !== null)) {
     throw new UsageError('--resume continues a batch with its own machines; drop --days-threshold, --limit, --ids and --batch-id');
   }
   const direct = argv['direct'] === true;
   if (resume !== null && direct) throw new UsageError('--resume continues a batch with its own policy; drop --direct');
   const progress = argv['progress'];
+  // Every flag's value first (the setup checks its own before reading the files they name), then the store.
+  const limit = readPositiveInteger(argv, 'limit', MAX_MACHINE_ID);
+  const workers = readPositiveInteger(argv, 'workers', LIMITS.workers);
+  // A resumed batch runs its stored policy: the key is checked once that policy is known.
+  const setup = readScrapflySetup(argv, io, { direct, deferKeyCheck: resume !== null });
   return {
     store: existingStore(readStorePath(argv, io)),
-    // A resumed batch runs its stored policy: the key is checked once that policy is known.
-    setup: readScrapflySetup(argv, io, { direct, deferKeyCheck: resume !== null }),
+    setup,
     resume,
     batchId,
-    selection: { daysThreshold: typeof days === 'number' ? days : null, limit: readPositiveInteger(argv, 'limit'), ids },
-    workers: readPositiveInteger(argv, 'workers'),
+    selection: { daysThreshold: days, limit, ids },
+    workers,
     json: Boolean(argv['json']),
     progress: progress === 'bar' || progress === 'lines' || progress === 'none' ? progress : 'auto',
     stallThresholdMs: threshold,

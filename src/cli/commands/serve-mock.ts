@@ -13,6 +13,8 @@ import type { BatchEvent } from '../../events/batch-event.js';
 import { startMockHttpServer } from '../../node/mock-http-server.js';
 import { formatDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
+import { PORT_BOUNDS } from './serve.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { describeTimeScaleRisk } from '../../mock/client-timer-warning.js';
 
@@ -31,9 +33,9 @@ export interface ServeMockOptions {
 export function describeServeMock(y: Argv): Argv {
   return y
     .option('scenario', { alias: 's', type: 'string', demandOption: true, describe: 'Scenario file (JSON) whose world the mock serves' })
-    .option('port', { alias: 'p', type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' })
+    .option('port', { alias: 'p', ...NUMBER_OPTION, default: 0, describe: 'Port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
-    .option('time-scale', { type: 'number', default: 1, describe: 'Simulated ms per real ms (60: a 6 s scrape answers in 100 ms, a 20-minute wave lasts 20 s)' })
+    .option('time-scale', { ...NUMBER_OPTION, default: 1, describe: 'Simulated ms per real ms (60: a 6 s scrape answers in 100 ms, a 20-minute wave lasts 20 s)' })
     .option('seed', { ...SEED_OPTION, describe: "Random seed (default: the scenario's)" })
     .option('network', { type: 'boolean', default: false, describe: "Add the scenario's world.network (round trips, resets, outages) to every request, as simulate does; off: the socket's own time only" })
     .option('log-events', { type: 'boolean', default: false, describe: 'Print each mock event (accept, reject, end) to stderr as a JSON line' })
@@ -45,8 +47,7 @@ export function describeServeMock(y: Argv): Argv {
 export function readServeMockOptions(argv: Record<string, unknown>): ServeMockOptions {
   const scenario = argv['scenario'];
   if (typeof scenario !== 'string' || scenario.trim() === '') throw new UsageError('--scenario is required: the scenario file whose world the mock serves');
-  const port = argv['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${String(port)}`);
+  const port = readNumberOption(argv['port'], '--port', PORT_BOUNDS) ?? 0;
   const scale = argv['time-scale'];
   const timeScale = readTimeScale(scale);
   const seed = readSeedOption(argv['seed']);

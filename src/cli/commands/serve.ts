@@ -4,7 +4,7 @@
  * one per finished batch; Ctrl-C or SIGTERM cancels the running batch (resumable) and stops.
  */
 import { readTimeScale } from '../read-time-scale.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { createRealClock, createScaledClock } from '../../clock/real-clock.js';
@@ -15,14 +15,24 @@ import { openStore } from '../../live/open-store.js';
 import { createUndiciTransport } from '../../live/undici-transport.js';
 import { SCRAPFLY_BASE_URL } from '../../scrapfly/scrapfly-client.js';
 import type { CliIo } from '../cli-io.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
+import { LIMITS } from '../../scenario/field-reader.js';
+import { describeFileError } from '../../node/describe-file-error.js';
+import { parseApiToken, parseApiTokenFile, type ApiTokens } from '../../live/parse-api-tokens.js';
 import { describeScrapflyOptions, describeStoreOption, readPositiveInteger, readScrapflySetup, readStorePath, requireScrapflyKey, showPath, type ScrapflySetup } from './live-setup.js';
+
+/** Ports `--port` accepts (0: any free port); shared with serve-mock. */
+export const PORT_BOUNDS = { min: 0, max: 65_535, integer: true } as const;
 
 export interface ServeOptions {
   store: string;
   setup: ScrapflySetup;
   port: number;
   host: string;
-  token: string;
+  /** The API tokens callers may send (one, or several from a token file). */
+  tokens: string[];
+  /** Warnings about the token file, printed once serving starts. */
+  tokenWarnings: string[];
   maxWorkers: number;
   /** Clock milliseconds per real millisecond of the batches' clock (1: real time). */
   timeScale: number;
@@ -30,11 +40,11 @@ export interface ServeOptions {
 
 export function describeServe(y: Argv): Argv {
   return describeScrapflyOptions(describeStoreOption(y, { creates: true }))
-    .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: any free port)' })
+    .option('port', { ...NUMBER_OPTION, default: 8080, describe: 'Port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-    .option('token-file', { type: 'string', describe: 'Read the bearer token from this file instead of $BATCHSCOPE_API_TOKEN' })
-    .option('max-workers', { type: 'number', default: 64, describe: 'Most workers a request may ask for (the connection pool size)' })
-    .option('time-scale', { type: 'number', default: 1, describe: "Clock ms per real ms for the batches it runs; match the mock's --time-scale when testing against it" })
+    .option('token-file', { type: 'string', requiresArg: true, describe: 'Read the bearer tokens from this file instead of $BATCHSCOPE_API_TOKEN: one per line (16 to 4096 visible ASCII characters), blank lines and # comments ignored' })
+    .option('max-workers', { ...NUMBER_OPTION, default: 64, describe: 'Most workers a request may ask for (the connection pool size)' })
+    .option('time-scale', { ...NUMBER_OPTION, default: 1, describe: "Clock ms per real ms for the batches it runs; match the mock's --time-scale when testing against it" })
     .example('BATCHSCOPE_API_TOKEN=... $0 serve --port 8080', 'then: curl -H "Authorization: Bearer $BATCHSCOPE_API_TOKEN" -d \'{"days_threshold": 1, "max_workers": 4, "use_scrapfly": true}\' http://127.0.0.1:8080/api/v1/batch-update')
     .epilogue(
       'Open the URL in a browser for the admin page (sign in with the token): batches, a form to start one, the running batch\'s worker lanes live, reports and the review queue. ' +
@@ -43,33 +53,47 @@ export function describeServe(y: Argv): Argv {
 }
 
 export function readServeOptions(argv: Record<string, unknown>, io: CliIo): ServeOptions {
-  const port = argv['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${String(port)}`);
-  let token: string | undefined;
-  if (typeof argv['token-file'] === 'string') {
-    try {
-      token = readFileSync(resolve(io.cwd, argv['token-file']), 'utf8').trim();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`Cannot read --token-file ${argv['token-file']} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'})`);
-    }
-  } else {
-    token = io.env['BATCHSCOPE_API_TOKEN']?.trim();
-  }
-  if (!token) throw new UsageError('No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)');
-  if (token.length < 16) throw new UsageError('The API token must be at least 16 characters long');
-  const scale = argv['time-scale'] ?? 1;
-  const timeScale = readTimeScale(scale);
+  const port = readNumberOption(argv['port'], '--port', PORT_BOUNDS) ?? 8080;
+  const maxWorkers = readPositiveInteger(argv, 'max-workers', LIMITS.workers) ?? 64;
+  const timeScale = readTimeScale(argv['time-scale']);
+  const { tokens, warnings } = readApiTokens(argv, io);
   return {
     store: readStorePath(argv, io),
     // Without a key serve still runs batches that fetch the pages directly (use_scrapfly: false).
     setup: readScrapflySetup(argv, io, { deferKeyCheck: true }),
     port,
     host: String(argv['host'] ?? '127.0.0.1'),
-    token,
-    maxWorkers: readPositiveInteger(argv, 'max-workers') ?? 64,
+    tokens,
+    tokenWarnings: warnings,
+    maxWorkers,
     timeScale,
   };
+}
+
+/** A token file larger than this is not a token file, bytes. */
+const MAX_TOKEN_FILE_BYTES = 1 << 20;
+
+/** The tokens of `--token-file`, else of $BATCHSCOPE_API_TOKEN, checked (see parse-api-tokens.ts). Throws a one-line UsageError. */
+function readApiTokens(argv: Record<string, unknown>, io: CliIo): ApiTokens {
+  const file = argv['token-file'];
+  if (file === undefined) {
+    const text = io.env['BATCHSCOPE_API_TOKEN'];
+    if (text === undefined || text.trim() === '') throw new UsageError('No API token: set BATCHSCOPE_API_TOKEN or pass --token-file <file> (callers send it as Authorization: Bearer <token>)');
+    return { tokens: [parseApiToken({ text, source: 'BATCHSCOPE_API_TOKEN' })], warnings: [] };
+  }
+  if (typeof file !== 'string' || file.trim() === '') throw new UsageError('--token-file needs a file name');
+  const path = resolve(io.cwd, file);
+  const source = `--token-file ${showPath(path, io.cwd)}`;
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_TOKEN_FILE_BYTES) throw new UsageError(`${source} is ${size} bytes: not a token file (at most ${MAX_TOKEN_FILE_BYTES})`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${source}: cannot read the file: ${describeFileError(error)}`);
+  }
+  return parseApiTokenFile({ text, source });
 }
 
 /** Serves until SIGINT/SIGTERM. Returns the exit code. */
@@ -100,7 +124,7 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
         reportsDir: setup.reportsDir,
       },
       policy: setup.config.policy,
-      token: options.token,
+      tokens: options.tokens,
       maxWorkersLimit: options.maxWorkers,
       timeScale: options.timeScale,
       port: options.port,
@@ -110,6 +134,7 @@ export async function runServeCommand(options: ServeOptions, io: CliIo): Promise
         io.stdout(`batch ${o.batchId} ${o.status}: ${o.counts.priced} priced (${o.flagged} flagged), ${o.counts.failed} failed, ${o.counts.timedOut} timed out, ${o.counts.skipped} skipped${o.error ? `; error: ${o.error}` : ''}\n`),
     });
     const extras = `${setup.directBaseUrl ? `, direct fetches through ${setup.directBaseUrl}` : ''}${options.timeScale === 1 ? '' : `, time scale ${options.timeScale}`}`;
+    for (const warning of options.tokenWarnings) io.stderr(`warning: ${warning}\n`);
     if (keyless) io.stderr('warning: no Scrapfly API key (SCRAPFLY_KEY or --scrapfly-key-file): only batches with "use_scrapfly": false can run; the others are refused with 400\n');
     io.stdout(`batchscope API listening on ${server.url} (store ${showPath(options.store, io.cwd)}, Scrapfly ${setup.baseUrl ?? SCRAPFLY_BASE_URL}, policy ${setup.config.policy.name}${extras})\n`);
     await new Promise<void>((resolve) => {

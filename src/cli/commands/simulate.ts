@@ -1,6 +1,8 @@
 /** `simulate <scenario>`: runs the scenario's policies in simulation and shows what happened. */
 import { relative, resolve } from 'node:path';
 import { readSeedOption, SEED_OPTION } from '../read-seed-option.js';
+import { readDurationOption } from '../read-duration-option.js';
+import { NUMBER_OPTION, readNumberOption } from '../read-number-option.js';
 import { requireFolderPath } from '../require-folder.js';
 import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import type { EventSink } from '../../ports.js';
@@ -17,7 +19,6 @@ import { renderTerminalTimeline } from '../../report/render-terminal-timeline.js
 import { selectPolicies } from '../../scenario/select-policies.js';
 import type { Scenario } from '../../scenario/scenario-types.js';
 import type { MockFace, SimulationRun } from '../../scenario/simulate-policy.js';
-import { parseDurationMs } from '../../units/duration.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';
@@ -37,6 +38,9 @@ export interface SimulateOptions {
   reportsDir: string;
 }
 
+/** Timeline widths `--width` accepts, columns (shared with replay). */
+export const TIMELINE_WIDTH_BOUNDS = { min: 40, max: 1000, integer: true } as const;
+
 /** Registers the command's options on yargs. */
 export function describeSimulate(y: Argv): Argv {
   return y
@@ -46,7 +50,7 @@ export function describeSimulate(y: Argv): Argv {
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .option('face', { choices: ['direct', 'msw'] as const, default: 'direct' as const, describe: 'Mock face: direct (fast) or msw handlers' })
     .option('timeline', { type: 'boolean', default: true, describe: 'Draw the terminal timeline (--no-timeline to skip)' })
-    .option('width', { type: 'number', describe: 'Timeline width in columns (default: the terminal width)' })
+    .option('width', { ...NUMBER_OPTION, describe: 'Timeline width in columns (default: the terminal width)' })
     .option('stall-threshold', { type: 'string', default: '60s', describe: 'Attempts longer than this count as stalls' })
     .option('report', { type: 'boolean', default: true, describe: 'Write the report folder <report-dir>/<scenario>/<run id>/ (--no-report to skip)' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Where report folders are written' });
@@ -55,10 +59,8 @@ export function describeSimulate(y: Argv): Argv {
 /** Turns parsed argv into options, rejecting bad values with one-line errors. */
 export function readSimulateOptions(argv: Record<string, unknown>): SimulateOptions {
   const seed = readSeedOption(argv['seed']);
-  const width = argv['width'];
-  if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 40)) throw new UsageError(`--width must be an integer of at least 40, got ${String(width)}`);
-  const threshold = parseDurationMs(String(argv['stall-threshold'] ?? '60s'));
-  if (threshold === null || threshold <= 0) throw new UsageError(`--stall-threshold must be a duration such as 60s, got ${String(argv['stall-threshold'])}`);
+  const width = readNumberOption(argv['width'], '--width', TIMELINE_WIDTH_BOUNDS);
+  const threshold = readDurationOption(argv['stall-threshold'], '--stall-threshold', '60s');
   const policies = ((argv['policy'] as string[] | undefined) ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
   const reportsDir = argv['report-dir'];
   if (reportsDir !== undefined && (typeof reportsDir !== 'string' || reportsDir.trim() === '')) throw new UsageError(`--report-dir must be a folder path, got ${JSON.stringify(reportsDir)}`);
@@ -69,7 +71,7 @@ export function readSimulateOptions(argv: Record<string, unknown>): SimulateOpti
     json: Boolean(argv['json']),
     face: argv['face'] === 'msw' ? 'msw' : 'direct',
     timeline: argv['timeline'] !== false,
-    width: typeof width === 'number' ? width : null,
+    width,
     stallThresholdMs: threshold,
     report: argv['report'] !== false,
     reportsDir: typeof reportsDir === 'string' ? reportsDir : 'reports',
@@ -84,7 +86,7 @@ export async function runSimulateCommand(options: SimulateOptions, io: CliIo): P
   const seed = options.seed ?? scenario.seed;
   const runs = [];
   // On a terminal, a run that takes more than a second shows how far it is (items settled).
-  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'simulate', width: io.columns ?? 80, unit: 'items', afterMs: 1000 }) : null;
+  const progress = io.isTty ? createProgressReporter({ write: io.stderr, isTty: true, label: 'simulate', width: io.columns ?? 80, unit: 'items', afterMs: 1000, nowMs: io.nowMs }) : null;
   const total = policies.length * scenario.items.length;
   let settled = 0;
   const sink: EventSink | undefined = progress

@@ -21,7 +21,9 @@ import { buildSweepJson } from '../../sweep/sweep-result.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';
-import { readCountOption, readDurationOption, readThreadsOption, showPath } from './check.js';
+import { readDurationOption } from '../read-duration-option.js';
+import { NUMBER_OPTION, readCountOption, readThreadsOption } from '../read-number-option.js';
+import { showPath } from './check.js';
 
 export interface SweepOptions {
   scenario: string;
@@ -49,10 +51,10 @@ export function describeSweep(y: Argv): Argv {
     .option('workers', { type: 'string', describe: 'Worker counts: 1..40, 1..40:5, 2,4,8 (sets policy.workers)' })
     .option('timeout', { type: 'string', describe: 'Call timeouts: none,30s,60s,90s (sets policy.callTimeoutMs, the hard timeout around one client call)' })
     .option('semantics', { type: 'string', describe: 'What a call timeout does: abort,abandon (sets policy.timeoutSemantics)' })
-    .option('seeds', { type: 'number', default: DEFAULT_SWEEP_SEEDS, describe: 'Monte Carlo runs (seeds) per grid point; every point uses the same seeds' })
+    .option('seeds', { ...NUMBER_OPTION, default: DEFAULT_SWEEP_SEEDS, describe: 'Monte Carlo runs (seeds) per grid point; every point uses the same seeds' })
     .option('seed', { ...SEED_OPTION, describe: "First seed (default: the scenario's)" })
     .option('budget', { type: 'string', array: true, describe: 'Budget to meet, e.g. "makespan p95 < 15m" (repeatable; default: the base\'s budget in the scenario)' })
-    .option('threads', { type: 'number', describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
+    .option('threads', { ...NUMBER_OPTION, describe: 'Worker threads (default: the CPU cores; 0 runs in-process)' })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the report folder goes (sweep.json, points.csv, frontier.md)' })
     .option('report', { type: 'boolean', default: true, describe: 'Write the report folder (--no-report to skip)' })
     .option('all', { type: 'boolean', default: false, describe: 'Also print every grid point, not only the frontier' })
