@@ -192,7 +192,8 @@ export class Attempt {
     });
     if (result !== 'cut') {
       noteTimeoutStreak(ctx, state.item.domain, fields.failure?.errorClass ?? null);
-      if (!this.run.abandoned) noteOutageStreak(ctx, fields);
+      // The breaker watches the Scrapfly API: a shop's own site failing or answering says nothing of it.
+      if (!this.run.abandoned && !isDirectTier(this.run.tier)) noteOutageStreak(ctx, fields);
     }
   }
 }

@@ -66,4 +66,30 @@ describe('the outage breaker', () => {
     expect(run.result.stoppedBy).toBeNull();
     expect(run.result.counts.priced).toBeGreaterThan(290);
   });
+
+  it("watches the Scrapfly API only: a shop whose own site resets every direct fetch does not stop the batch", async () => {
+    const s = parseScenario({
+      source: 'shop-down.json',
+      json: {
+        name: 'shop-down',
+        seed: 5,
+        startAt: '2025-08-06T03:00:00Z',
+        items: { count: 30, domains: { 'down.example': 1 } },
+        world: {
+          account: { concurrency: 4 },
+          behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } },
+          network: { roundTrip: '100ms' },
+          sites: { default: { latency: { type: 'fixed', ms: '300ms' }, errors: { reset: 1 } } },
+        },
+        policies: [{ name: 'p', workers: 3, tiers: [{ base: 'direct', readTimeoutMs: '20s' }, { base: 'plain', retry: false, timeoutMs: '15s' }], escalateOn: ['any'], outageBreaker: { consecutiveFailures: 3 } }],
+      },
+    });
+    const run = await simulatePolicy({ scenario: s, policy: s.policies[0]! });
+    // Every direct fetch failed as in an outage, 30 in all; Scrapfly answered every escalation.
+    const direct = run.events.filter((e) => e.type === 'attempt.end' && e.errorClass === 'network');
+    expect(direct.length).toBe(30);
+    expect(run.result.stoppedBy).toBeNull();
+    expect(run.events.some((e) => e.type === 'batch.outage')).toBe(false);
+    expect(run.result.items.filter((i) => i.outcome === 'priced')).toHaveLength(30);
+  });
 });
