@@ -1,23 +1,29 @@
 /** The real clock: wall time and Node's timers. Used by live batches and the mock's HTTP face. */
 import type { CancelTimer, Clock } from '../ports.js';
+import { scheduleInSteps } from './long-timer.js';
 
 /** Creates a Clock on `Date.now()` and `setTimeout`. Timers do not keep the process alive on their own. */
 export function createRealClock(): Clock {
-  const schedule = (ms: number, callback: () => void): CancelTimer => {
-    const handle = setTimeout(callback, Math.max(0, ms));
-    return () => clearTimeout(handle);
-  };
+  const schedule = (ms: number, callback: () => void): CancelTimer =>
+    scheduleInSteps(
+      (delay, run) => {
+        const handle = setTimeout(run, delay);
+        return () => clearTimeout(handle);
+      },
+      Math.max(0, ms),
+      callback,
+    );
   const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       let onAbort: (() => void) | undefined;
-      const handle = setTimeout(() => {
+      const cancel = schedule(ms, () => {
         if (onAbort) signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, Math.max(0, ms));
+      });
       if (signal) {
         onAbort = () => {
-          clearTimeout(handle);
+          cancel();
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });

@@ -12,6 +12,7 @@
  * virtual clock, and when nothing is scheduled while the work is still pending, `run` rejects with
  * `VirtualClockStallError` instead of hanging.
  */
+import { scheduleInSteps } from './long-timer.js';
 import FakeTimers from '@sinonjs/fake-timers';
 import { setImmediate as yieldMacrotask } from 'node:timers';
 import { VirtualClockStallError } from '../errors.js';
@@ -61,8 +62,14 @@ export function createVirtualClock(options: { startMs: number }): VirtualClock {
         task.cancelled = true;
       };
     }
-    const id = fake.setTimeout(callback, Math.ceil(ms));
-    return () => fake.clearTimeout(id);
+    return scheduleInSteps(
+      (delay, run) => {
+        const id = fake.setTimeout(run, delay);
+        return () => fake.clearTimeout(id);
+      },
+      Math.ceil(ms),
+      callback,
+    );
   };
 
   /** Runs the next zero-delay callback; false when there is none. */

@@ -29,6 +29,25 @@ describe('virtual clock', () => {
     expect(clock.now()).toBe(T0 + 2_028_000);
   });
 
+  it('holds timers longer than setTimeout can (2^31 − 1 ms, 24.8 days): 30 days fire after 30 days, not after 1 ms; cancelling works at any step', async () => {
+    const DAY = 86_400_000;
+    const clock = createVirtualClock({ startMs: T0 });
+    const seen: Array<[string, number]> = [];
+    await clock.run(async () => {
+      clock.schedule(30 * DAY, () => seen.push(['30 days', clock.now()]));
+      const cancelled = clock.schedule(60 * DAY, () => seen.push(['never', clock.now()]));
+      clock.schedule(26 * DAY, () => cancelled());
+      await clock.sleep(2 ** 31 - 1);
+      seen.push(['24.8 days', clock.now()]);
+      await clock.sleep(40 * DAY);
+    });
+    expect(seen).toEqual([
+      ['24.8 days', T0 + 2 ** 31 - 1],
+      ['30 days', T0 + 30 * DAY],
+    ]);
+    expect(clock.now()).toBe(T0 + 2 ** 31 - 1 + 40 * DAY);
+  });
+
   it('waits for microtask work (native Response bodies included) before moving time', async () => {
     const clock = createVirtualClock({ startMs: T0 });
     const result = await clock.run(async () => {
