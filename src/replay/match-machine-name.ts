@@ -103,7 +103,16 @@ export function createMachineNameIndex(options: { hashMask?: number } = {}): Mac
   };
   const add = (raw: string): string => {
     if (raw === '') return raw;
-    const hash = hashOf(raw);
+    let hash = FNV_OFFSET;
+    let keyHash = -1;
+    for (let k = 0; k < raw.length; k++) {
+      const c = raw.charCodeAt(k);
+      // The key is the leading run of word characters, or the first character when there is none.
+      if (keyHash === -1 && !isWordChar(c)) keyHash = (k === 0 ? step(hash, c) : hash) & mask;
+      hash = step(hash, c);
+    }
+    hash &= mask;
+    if (keyHash === -1) keyHash = hash;
     const known = lookup(hash, raw, 0, raw.length);
     if (known !== null) return known;
     const name = detach(raw);
@@ -121,7 +130,7 @@ export function createMachineNameIndex(options: { hashMask?: number } = {}): Mac
       for (let k = 0; k < table.length; k += 2) if (table[k + 1] !== 0) setBit(table[k] as number);
     }
     setBit(hash);
-    if (setKeyBit(keyHashOf(name)) && ++keysSet * 8 > keysMask + 1 && keysMask < MAX_FILTER_MASK) {
+    if (setKeyBit(keyHash) && ++keysSet * 8 > keysMask + 1 && keysMask < MAX_FILTER_MASK) {
       keysMask = keysMask * 2 + 1;
       keys = new Uint32Array((keysMask + 1) >>> 5);
       keysSet = 0;
@@ -179,8 +188,8 @@ export function createMachineNameIndex(options: { hashMask?: number } = {}): Mac
         const found = longestAt(text, i, end, hash, best === null ? 0 : best.length);
         if (found !== null) best = found;
       }
-      // Names start at word starts: skip the rest of this word.
-      if (word) while (i + 1 < n && isWordChar(text.charCodeAt(i + 1))) i++;
+      // Names start at word starts: skip the rest of this word (the key's run of word characters).
+      if (word) i = end - 1;
     }
     return best;
   };
