@@ -17,6 +17,7 @@ import type { Diagnosis } from './diagnosis-types.js';
 import type { LatencyFit } from './fit-latency.js';
 import { formatPolicyJson } from './format-policy-json.js';
 import type { LoggedRun } from './log-records.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** How the replay world draws request durations. */
 export type ReplayLatencyMode = 'per-item' | 'fitted' | 'empirical';
@@ -142,7 +143,8 @@ export function buildReplayScenario(options: {
 
 /** The median of the typical (non-stall, ended) durations, else of the fit, else 1 s. */
 function typicalDurationMs(d: Diagnosis): number {
-  const observed = d.timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs).sort((a, b) => a - b);
+  const observed = d.timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs);
+  sortNumbers(observed);
   if (observed.length > 0) return Math.max(1, observed[Math.floor((observed.length - 1) / 2)] as number);
   return d.fit.items.lognormal?.medianMs ?? 1000;
 }
