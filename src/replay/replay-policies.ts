@@ -24,13 +24,15 @@ export async function replayPolicies(options: {
   policies: readonly Policy[];
   timeline: Timeline;
   seed?: number;
+  /** Whether to keep the events of the policy at `index` (default all): a run no report or metric reads needs none. */
+  keepEvents?: (index: number) => boolean;
   signal?: AbortSignal;
   onPolicy?: (policy: Policy, index: number) => void;
 }): Promise<ReplayPolicyRun[]> {
   const out: ReplayPolicyRun[] = [];
   for (const [index, policy] of options.policies.entries()) {
     options.onPolicy?.(policy, index);
-    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, signal: options.signal });
+    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, keepEvents: options.keepEvents?.(index) ?? true, signal: options.signal });
     out.push({ policy, run, comparison: compareReplay({ timeline: options.timeline, result: run.result }) });
   }
   return out;
