@@ -199,6 +199,7 @@ function readEvent(b: RunBuilder, event: BatchEvent, line: number, attemptKey: (
         startMs: event.atMs,
         endMs: null,
         result: null,
+        status: null,
         abandonedAtMs: null,
         startedAsZombie: event.zombie === true,
       });
@@ -208,6 +209,7 @@ function readEvent(b: RunBuilder, event: BatchEvent, line: number, attemptKey: (
       if (a) {
         a.endMs = event.atMs;
         a.result = event.result ?? null;
+        a.status = typeof event.status === 'number' ? event.status : null;
       }
       break;
     }
