@@ -54,6 +54,26 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
   }
   const domains = (world['domains'] ?? {}) as Record<string, unknown>;
   const list = ((json['items'] as { list?: Array<{ name: string; url: string }> }).list ?? []) as Array<{ name: string; url: string }>;
+  // A host of the world's domains is an item's own (the exact world) or a group's, which many
+  // items share (a world fitted per domain): a group's keeps its fit, without hangs or failures.
+  const itemsOn = new Map<string, number>();
+  for (const item of list) itemsOn.set(new URL(item.url).host, (itemsOn.get(new URL(item.url).host) ?? 0) + 1);
+  const shared = (host: string) => host in domains && (itemsOn.get(host) ?? 0) > 1;
+  for (const host of Object.keys(domains)) {
+    if (!shared(host)) continue;
+    const levels = domains[host] as Record<string, Record<string, unknown>>;
+    for (const level of Object.values(levels)) {
+      delete level['hang'];
+      if (options.failedMachines !== undefined) delete level['errors'];
+    }
+  }
+  /** The item's host if it is its own (`base` null); else `fresh`, with its group's behaviour to start from. */
+  const ownHost = (item: { url: string }, fresh: string): { host: string; base: Record<string, unknown> | null } => {
+    const url = new URL(item.url);
+    if (url.host in domains && !shared(url.host)) return { host: url.host, base: null };
+    item.url = `https://${fresh}${url.pathname}`;
+    return { host: fresh, base: shared(url.host) ? (JSON.parse(JSON.stringify(domains[url.host])) as Record<string, unknown>) : {} };
+  };
   const modelled: ModelledStall[] = [];
   const R = options.readTimeoutMs;
   const silent = R === null ? null : { type: 'uniform', minMs: R + HANG_HOLD_MIN_MS, maxMs: R + HANG_HOLD_MAX_MS };
@@ -65,11 +85,7 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
     const item = list.find((i) => i.name === stall.machines[0]);
     if (!item) return;
     // An item with a host of its own (the exact per-item world) keeps it; else it gets one.
-    let host = new URL(item.url).host;
-    if (!(host in domains)) {
-      host = `stall-${k + 1}.replay.invalid`;
-      item.url = `https://${host}${new URL(item.url).pathname}`;
-    }
+    const { host, base } = ownHost(item, `stall-${k + 1}.replay.invalid`);
     const m = stall.mechanisms.find((f) => (f.id === 'read-timeouts' || f.id === 'call-timeouts' || f.id === 'scrapfly-budget' || f.id === 'slow-request') && (f.verdict === 'fits' || f.verdict === 'near'));
     const hold = m?.id === 'call-timeouts' ? silentPastCut : silent;
     const levels: Record<string, unknown> = {};
@@ -100,7 +116,7 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
     } else {
       levels['default'] = { hang: { p: 1, latency: { type: 'fixed', ms: Math.round(stall.durationMs) } } };
     }
-    domains[host] = levels;
+    domains[host] = base === null ? levels : { ...base, ...levels };
     modelled.push({ machine: item.name, as, words: stall.machineUncertain ? `${words} (the likeliest of the machines that may have stalled)` : words });
   });
   const stalled = new Set(modelled.map((m) => m.machine));
@@ -108,12 +124,8 @@ export function buildStackWorld(options: { fitted: Record<string, unknown>; stal
     if (stalled.has(name)) return;
     const item = list.find((i) => i.name === name);
     if (!item) return;
-    let host = new URL(item.url).host;
-    if (!(host in domains)) {
-      host = `failed-${k + 1}.replay.invalid`;
-      item.url = `https://${host}${new URL(item.url).pathname}`;
-    }
-    const own = (domains[host] ?? {}) as Record<string, Record<string, unknown>>;
+    const { host, base } = ownHost(item, `failed-${k + 1}.replay.invalid`);
+    const own = (domains[host] ?? base ?? {}) as Record<string, Record<string, unknown>>;
     domains[host] = { ...own, default: { ...(own['default'] ?? {}), errors: { 'upstream-500': 1 } } };
   });
   world['domains'] = domains;

@@ -38,6 +38,9 @@ export interface CompiledBehaviour {
 
 export type BehaviourResolver = (options: { domain: string; level: FeatureLevel; atMs: number }) => CompiledBehaviour;
 
+/** Domains with behaviour of their own whose compiled behaviours are cached at most. */
+const MAX_CACHED_DOMAINS = 10_000;
+
 /** Builds the resolver for a world whose batch started at `originMs` (waves are relative to it). */
 export function createBehaviourResolver(options: { world: WorldSpec; originMs: number }): BehaviourResolver {
   const { world, originMs } = options;
@@ -54,7 +57,11 @@ export function createBehaviourResolver(options: { world: WorldSpec; originMs: n
         ...activeWaves.map((w) => w.behaviour),
       ]),
     );
-  // Outside waves (most requests of most worlds) a lookup builds no key string.
+  // Outside waves (most requests of most worlds) a lookup builds no key string. Domains without
+  // behaviour of their own all compile alike and share one entry; the others have theirs, and a
+  // world of a million domains (a replay gives every item its own) keeps only the recent ones:
+  // compiling is pure, so a dropped entry compiles again to the same behaviour.
+  const plain: Partial<Record<FeatureLevel, CompiledBehaviour>> = {};
   const calm = new Map<string, Partial<Record<FeatureLevel, CompiledBehaviour>>>();
 
   return ({ domain, level, atMs }) => {
@@ -67,8 +74,12 @@ export function createBehaviourResolver(options: { world: WorldSpec; originMs: n
       }
     }
     if (activeWaves === null) {
+      if (world.domains[domain] === undefined) return (plain[level] ??= compile(domain, level, []));
       let byLevel = calm.get(domain);
-      if (!byLevel) calm.set(domain, (byLevel = {}));
+      if (!byLevel) {
+        if (calm.size >= MAX_CACHED_DOMAINS) calm.clear();
+        calm.set(domain, (byLevel = {}));
+      }
       return (byLevel[level] ??= compile(domain, level, []));
     }
     const key = `${domain}|${level}${active}`;

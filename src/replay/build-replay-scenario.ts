@@ -17,6 +17,7 @@ import type { Diagnosis } from './diagnosis-types.js';
 import type { LatencyFit } from './fit-latency.js';
 import { formatPolicyJson } from './format-policy-json.js';
 import type { LoggedRun } from './log-records.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** How the replay world draws request durations. */
 export type ReplayLatencyMode = 'per-item' | 'fitted' | 'empirical';
@@ -61,6 +62,10 @@ export function buildReplayScenario(options: {
   failureShare?: number;
   /** Words for the description: where the fit comes from. */
   fitSource?: string;
+  /** `fitted`: behaviour JSON by domain and level key (`default`, `plain`, …), fitted per group (see fit-groups.ts). */
+  domainBehaviours?: Record<string, Record<string, Record<string, unknown>>>;
+  /** `fitted`: the policy JSON of the baseline instead of the replay's own (a run log's deployed policy), with the words that say so. */
+  baselinePolicy?: { json: Record<string, unknown>; description: string };
 }): ReplayScenario {
   const { run } = options;
   const d: Diagnosis = options.fit ? { ...options.diagnosis, fit: { ...options.diagnosis.fit, items: options.fit } } : options.diagnosis;
@@ -98,7 +103,7 @@ export function buildReplayScenario(options: {
     tiers: ['plain'],
     escalateOn: [],
   };
-  const policies: Array<Record<string, unknown>> = [baseline];
+  const policies: Array<Record<string, unknown>> = [options.baselinePolicy ? { ...options.baselinePolicy.json, name: 'baseline', description: options.baselinePolicy.description } : baseline];
   if (declared !== null && declared > 1 && (d.execution === 'blocking' || d.workers < declared)) {
     policies.push({ ...baseline, name: `concurrent-${declared}`, description: `The same batch on ${declared} truly concurrent workers, as declared.`, workers: declared, execution: 'concurrent' });
   }
@@ -127,8 +132,8 @@ export function buildReplayScenario(options: {
     items: { list },
     world: {
       account: { concurrency: Math.max(1, accountConcurrency), credits: 1_000_000_000 },
-      behaviour: { default: { ...defaultBehaviour(d, mode, typicalMs), ...(mode === 'fitted' && (options.failureShare ?? 0) > 0 ? { errors: { 'upstream-500': Math.min(0.99, options.failureShare as number) } } : {}) } },
-      domains,
+      behaviour: { default: mode === 'fitted' ? fittedBehaviourJson({ fit: d.fit.items, failureShare: options.failureShare ?? 0, typicalMs }) : defaultBehaviour(d.fit.items, mode, typicalMs) },
+      domains: mode === 'fitted' && options.domainBehaviours ? options.domainBehaviours : domains,
       // The log tells how long a stall lasted, not how long Scrapfly kept working on it: a client
       // that gives up on a hung request frees its slot, or one stall would starve the account.
       options: { releaseSlotOnDisconnect: true },
@@ -142,7 +147,8 @@ export function buildReplayScenario(options: {
 
 /** The median of the typical (non-stall, ended) durations, else of the fit, else 1 s. */
 function typicalDurationMs(d: Diagnosis): number {
-  const observed = d.timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs).sort((a, b) => a - b);
+  const observed = d.timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs);
+  sortNumbers(observed);
   if (observed.length > 0) return Math.max(1, observed[Math.floor((observed.length - 1) / 2)] as number);
   return d.fit.items.lognormal?.medianMs ?? 1000;
 }
@@ -152,8 +158,21 @@ function behaviourFor(durationMs: number): Record<string, unknown> {
   return { latency: { type: 'fixed', ms: durationMs } };
 }
 
-function defaultBehaviour(d: Diagnosis, mode: ReplayLatencyMode, typicalMs: number): Record<string, unknown> {
-  const fit = d.fit.items;
+/**
+ * The behaviour of a fitted world (or of one of its groups): the lognormal body with the stalls up
+ * to Scrapfly's budget as point masses, the longer ones as hangs, and the share of failures as
+ * upstream 500s. `typicalMs` stands in for a body that could not be fitted. `complete` writes
+ * every field (a group's behaviour over the pooled one).
+ */
+export function fittedBehaviourJson(options: { fit: LatencyFit; failureShare: number; typicalMs: number; complete?: boolean }): Record<string, unknown> {
+  const behaviour = { ...defaultBehaviour(options.fit, 'fitted', options.typicalMs), ...(options.failureShare > 0 ? { errors: { 'upstream-500': Math.min(0.99, options.failureShare) } } : {}) };
+  // A group's behaviour says that it has no hangs or no failures, where it has none, so that it
+  // does not inherit the pooled ones.
+  if (options.complete) return { hang: { p: 0, latency: { type: 'fixed', ms: 0 } }, errors: {}, ...behaviour };
+  return behaviour;
+}
+
+function defaultBehaviour(fit: LatencyFit, mode: ReplayLatencyMode, typicalMs: number): Record<string, unknown> {
   const n = Math.max(1, fit.samples);
   const longStalls = fit.stalls.filter((s) => s.ms > RETRY_BUDGET_MS);
   const shortStalls = fit.stalls.filter((s) => s.ms <= RETRY_BUDGET_MS);

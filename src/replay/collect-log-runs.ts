@@ -8,6 +8,7 @@
  */
 import type { BatchEvent } from '../events/batch-event.js';
 import type { LogVisitor } from './create-log-parser.js';
+import { detach } from './match-machine-name.js';
 import { MAX_ITEM_NOTES, type LogFormat, type LoggedAttempt, type LoggedItem, type LoggedRun } from './log-records.js';
 
 /** Events kept per run at most; past it a run keeps its items and attempts only. */
@@ -115,7 +116,7 @@ export function createLogRunCollector(options: { keepEvents: boolean; maxKeptEve
       const item = current?.latest.get(name);
       if (!item) return;
       item.mentions++;
-      if (item.notes.length < MAX_ITEM_NOTES) item.notes.push({ line, atMs, text: text.length > 200 ? `${text.slice(0, 197)}...` : text });
+      if (item.notes.length < MAX_ITEM_NOTES) item.notes.push({ line, atMs, text: detach(text.length > 200 ? `${text.slice(0, 197)}...` : text) });
     },
     header({ line, header }) {
       const b = open(line, header.startMs, 'run-log');
@@ -198,6 +199,7 @@ function readEvent(b: RunBuilder, event: BatchEvent, line: number, attemptKey: (
         startMs: event.atMs,
         endMs: null,
         result: null,
+        status: null,
         abandonedAtMs: null,
         startedAsZombie: event.zombie === true,
       });
@@ -207,6 +209,7 @@ function readEvent(b: RunBuilder, event: BatchEvent, line: number, attemptKey: (
       if (a) {
         a.endMs = event.atMs;
         a.result = event.result ?? null;
+        a.status = typeof event.status === 'number' ? event.status : null;
       }
       break;
     }

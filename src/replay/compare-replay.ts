@@ -5,6 +5,7 @@
  */
 import type { BatchResult, ItemResult } from '../engine/batch-types.js';
 import type { Timeline } from './reconstruct-timeline.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** One item, logged and simulated. Times in ms since the epoch; deltas simulated − logged. */
 export interface ItemDifference {
@@ -68,7 +69,7 @@ export function compareReplay(options: { timeline: Timeline; result: BatchResult
       replayLast = Math.max(replayLast, run.startMs ?? run.endMs);
     }
   }
-  absStarts.sort((a, b) => a - b);
+  sortNumbers(absStarts);
   const logMs = logLast - timeline.startMs;
   const replayMs = replayLast - result.startMs;
   return {

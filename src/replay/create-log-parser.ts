@@ -162,8 +162,7 @@ export function createLogParser(options: LogParserOptions): LogParser {
         }
         noteTime(atMs, line);
         counts.used++;
-        names.add(meaning.name);
-        visitor.start?.({ line, atMs, name: meaning.name });
+        visitor.start?.({ line, atMs, name: names.add(meaning.name) });
         return;
       case 'declaration':
         names = createMachineNameIndex();

@@ -13,6 +13,7 @@ import { fitLatency, type DurationSample } from './fit-latency.js';
 import type { LoggedRun } from './log-records.js';
 import { reconstructTimeline, type Timeline } from './reconstruct-timeline.js';
 import { findSwapCandidates, findTailCandidates } from './stall-candidates.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** The default stall threshold of a replay, ms (the same as the simulator's). */
 export const DEFAULT_REPLAY_STALL_THRESHOLD_MS = 60_000;
@@ -40,7 +41,7 @@ export function diagnoseRun(options: { run: LoggedRun; stallThresholdMs?: number
   const blocking = c === 1 && expected !== null && expected > 1;
   const stalls = collectStalls({ run, timeline, workersHeld: blocking ? (W as number) : 1, stallThresholdMs, floorMs: minDurationMs - resolutionMs, resolutionMs, minDurationMs });
   const durations = summarizeDurations(timeline);
-  const typical = timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs).sort((a, b) => a - b);
+  const typical = sortNumbers(timeline.items.filter((i) => !i.stalled && i.end !== 'censored').map((i) => i.durationMs));
   const hypotheses = evaluateHypotheses({ run, estimate, timeline, stalls, durations, typicalMs: typical.length > 0 ? quantileSorted(typical, 0.5) : null, resolutionMs });
   const best = hypotheses.find((h) => h.verdict === 'fits') ?? hypotheses[0];
   const samples: DurationSample[] = timeline.items.map((i) => ({ ms: i.durationMs, censored: i.end === 'censored' }));
@@ -128,7 +129,7 @@ function collectStalls(options: { run: LoggedRun; timeline: Timeline; workersHel
 
 /** Observed durations summarised; censored ones counted. */
 export function summarizeDurations(timeline: Timeline): DurationSummary | null {
-  const observed = timeline.items.filter((i) => i.end !== 'censored').map((i) => i.durationMs).sort((a, b) => a - b);
+  const observed = sortNumbers(timeline.items.filter((i) => i.end !== 'censored').map((i) => i.durationMs));
   if (observed.length === 0 && timeline.items.length === 0) return null;
   return {
     count: observed.length,

@@ -10,6 +10,7 @@ import { describeStalledMachine, type DurationSummary, type Hypothesis, type Sta
 import type { ConcurrencyCandidate, ConcurrencyEstimate } from './estimate-concurrency.js';
 import type { LoggedRun } from './log-records.js';
 import type { StartGap, Timeline } from './reconstruct-timeline.js';
+import { sortNumbers } from './sort-numbers.js';
 
 const RANK: Record<Verdict, number> = { fits: 0, unlikely: 1, rejected: 2 };
 
@@ -228,6 +229,6 @@ function minimumGap(sorted: readonly number[]): number {
 function medianGap(sorted: readonly number[]): number {
   const diffs: number[] = [];
   for (let k = 1; k < sorted.length; k++) diffs.push((sorted[k] as number) - (sorted[k - 1] as number));
-  diffs.sort((a, b) => a - b);
+  sortNumbers(diffs);
   return diffs[Math.floor(diffs.length / 2)] ?? 0;
 }

@@ -5,6 +5,7 @@
  * the stall threshold, and the empirical samples themselves. Pure.
  */
 import { inverseMillsRatio, normalCdf } from './normal-distribution.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** One duration, ms; `censored` when the true value is at least `ms`. */
 export interface DurationSample {
@@ -39,7 +40,7 @@ const MAX_SIGMA = 3;
 
 /** sup |F_n − F| of the samples against lognormal(μ, σ). */
 export function ksDistance(samplesMs: readonly number[], mu: number, sigma: number): number {
-  const xs = [...samplesMs].sort((a, b) => a - b);
+  const xs = sortNumbers([...samplesMs]);
   const n = xs.length;
   let d = 0;
   for (let k = 0; k < n; k++) {
@@ -74,7 +75,7 @@ export function fitLatency(options: {
     } else if (s.censored) bodyCensored.push(s.ms);
     else body.push(s.ms);
   }
-  observed.sort((a, b) => a - b);
+  sortNumbers(observed);
   const stalls = [...stallGroups.values()].sort((a, b) => a.ms - b.ms);
   const stallCount = stalls.reduce((sum, g) => sum + g.count, 0);
   const raw = fitCensoredLognormal({ observedMs: body, censoredMs: bodyCensored });

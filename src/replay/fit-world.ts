@@ -1,24 +1,40 @@
 /**
- * The fitted world of a replay: one latency model (lognormal body, stall point masses) and a
- * failure share fitted to the machine durations of one or several logged nights together, and
- * its Monte Carlo runs over seeds: the makespan distribution the logged night is one sample of.
- * Where the exact (per-item) world reproduces the night, this one generalizes it.
+ * The fitted world of a replay: latency models (lognormal body, stall point masses) and failure
+ * shares fitted to one or several logged nights together, pooled and per group (fit-groups.ts):
+ * per domain for an application log's machines, per domain and tier for a run log's requests,
+ * whose baseline is then the deployed policy of its header (the requests are what its client,
+ * retries and tiers made). Its Monte Carlo runs over seeds give the makespan distribution the
+ * logged night is one sample of. Where the exact (per-item) world reproduces the night, this one
+ * generalizes it.
  */
 import type { Policy } from '../engine/policy.js';
 import type { EventSink } from '../ports.js';
 import { quantileSorted } from '../report/quantile.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import { simulatePolicy } from '../scenario/simulate-policy.js';
-import { buildReplayScenario, type ReplayScenario } from './build-replay-scenario.js';
-import type { Diagnosis } from './diagnosis-types.js';
-import { fitLatency, type DurationSample, type LatencyFit } from './fit-latency.js';
-import type { LoggedRun } from './log-records.js';
+import { buildReplayScenario, fittedBehaviourJson, type ReplayScenario } from './build-replay-scenario.js';
+import { fitGroups, type FitGroup, type FitInput } from './fit-groups.js';
+import type { LatencyFit } from './fit-latency.js';
+import { formatPolicyJson } from './format-policy-json.js';
 
-/** One logged night that contributes to the fit. */
-export interface FitInput {
-  source: string;
-  run: LoggedRun;
-  diagnosis: Diagnosis;
+export type { FitInput } from './fit-groups.js';
+
+/** One group of the fitted world as replays report it. */
+export interface FittedGroupSummary {
+  domain: string;
+  /** The requests' feature level (run logs), or null for machine durations. */
+  level: string | null;
+  samples: number;
+  censored: number;
+  lognormal: LatencyFit['lognormal'];
+  /** The body's Kolmogorov–Smirnov distance on the group's uncensored samples. */
+  ks: LatencyFit['ks'];
+  failure: string | null;
+  stalls: number;
+  stallShare: number;
+  failureShare: number;
+  /** Where the group's body comes from: its own fit, the pooled one (its own could not be fitted), or all of it pooled (one group of machines). */
+  body: 'own' | 'pooled' | 'all-pooled';
 }
 
 /** What the fitted world is and what its runs over seeds gave (as replays report it). */
@@ -27,6 +43,10 @@ export interface FittedWorldSummary {
   file: string | null;
   /** The logs (and runs) the fit pooled. */
   sources: string[];
+  /** `items`: machine durations; `requests`: a run log's requests, by domain and tier. */
+  basis: 'items' | 'requests';
+  /** The pooled model below, then each group: a domain (and a level) with its own model when its body fits. */
+  groups: FittedGroupSummary[];
   lognormal: LatencyFit['lognormal'];
   ks: LatencyFit['ks'];
   /** Why there is no lognormal body, when there is none. */
@@ -63,24 +83,6 @@ export function countFittedSeeds(items: number): number {
   return Math.max(MIN_SEEDS, Math.min(MAX_SEEDS, Math.floor(ITEM_RUNS_BUDGET / Math.max(1, items))));
 }
 
-/** Pools the durations of `inputs` (the first is the night being replayed). */
-export function poolFit(inputs: readonly FitInput[], options: { stallThresholdMs: number }): { fit: LatencyFit; failureShare: number } {
-  const samples: DurationSample[] = [];
-  let known = 0;
-  let failed = 0;
-  let resolutionMs = 1;
-  for (const input of inputs) {
-    resolutionMs = Math.max(resolutionMs, input.diagnosis.resolutionMs);
-    for (const item of input.diagnosis.timeline.items) samples.push({ ms: item.durationMs, censored: item.end === 'censored' || item.end === 'bounded' });
-    for (const item of input.run.items) {
-      if (item.outcome === null || item.outcome === 'skipped') continue;
-      known++;
-      if (item.outcome !== 'priced') failed++;
-    }
-  }
-  return { fit: fitLatency({ samples, stallThresholdMs: options.stallThresholdMs, resolutionMs }), failureShare: known > 0 ? failed / known : 0 };
-}
-
 /** Builds the fitted world of `inputs[0]`'s batch and runs its baseline over seeds. */
 export async function buildFittedWorld(options: {
   inputs: readonly FitInput[];
@@ -94,8 +96,19 @@ export async function buildFittedWorld(options: {
 }): Promise<FittedWorld> {
   const [first] = options.inputs;
   if (!first) throw new Error('buildFittedWorld needs at least one log');
-  const { fit, failureShare } = poolFit(options.inputs, { stallThresholdMs: options.stallThresholdMs });
+  const fitted = fitGroups(options.inputs, { stallThresholdMs: options.stallThresholdMs });
+  const { fit, failureShare } = fitted.pooled;
   const sources = options.inputs.map((i) => `${i.source} run ${i.run.index}`);
+  // Every group gets its own stalls and failures, and its own body when one fits it (else the
+  // pooled body); one group of machines is the pooled model itself.
+  const own = fitted.basis === 'requests' || fitted.groups.length > 1 ? fitted.groups.filter((g) => g.fit.samples > 0) : [];
+  const typicalMs = fit.lognormal?.medianMs ?? 1000;
+  const domainBehaviours: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const g of own) {
+    const body = g.fit.lognormal !== null ? g.fit : { ...g.fit, lognormal: fit.lognormal };
+    (domainBehaviours[g.domain] ??= {})[g.level ?? 'default'] = fittedBehaviourJson({ fit: body, failureShare: g.failureShare, typicalMs, complete: true });
+  }
+  const policy = fitted.basis === 'requests' ? (first.run.header?.policy as Policy) : null;
   const scenario = buildReplayScenario({
     diagnosis: first.diagnosis,
     run: first.run,
@@ -106,7 +119,9 @@ export async function buildFittedWorld(options: {
     fillDeclared: options.fillDeclared,
     fit,
     failureShare,
-    fitSource: `fitted to ${sources.length === 1 ? sources[0] : `${sources.length} logged runs: ${sources.join(', ')}`}`,
+    fitSource: `fitted to ${sources.length === 1 ? sources[0] : `${sources.length} logged runs: ${sources.join(', ')}`}${describeGroups(fitted.basis, own)}`,
+    ...(own.length > 0 ? { domainBehaviours } : {}),
+    ...(policy ? { baselinePolicy: { json: formatPolicyJson(policy), description: `The policy the run log's header records (${policy.name}), on the world fitted to its requests.` } } : {}),
   });
   const parsed = parseScenario({ json: JSON.parse(JSON.stringify(scenario.json)), source: `fitted world of ${first.source}` });
   const baseline = parsed.policies[0] as Policy;
@@ -121,6 +136,8 @@ export async function buildFittedWorld(options: {
   const summary: FittedWorldSummary = {
     file: null,
     sources,
+    basis: fitted.basis,
+    groups: fitted.groups.map((g) => summarizeGroup(g, !own.includes(g) ? 'all-pooled' : g.fit.lognormal !== null ? 'own' : 'pooled')),
     lognormal: fit.lognormal,
     ks: fit.ks,
     failure: fit.failure,
@@ -136,4 +153,30 @@ export async function buildFittedWorld(options: {
     nightPercentile: makespans.filter((m) => m <= night).length / makespans.length,
   };
   return { scenario, summary };
+}
+
+function summarizeGroup(g: FitGroup, body: FittedGroupSummary['body']): FittedGroupSummary {
+  return {
+    domain: g.domain,
+    level: g.level,
+    samples: g.fit.samples,
+    censored: g.fit.censored,
+    lognormal: g.fit.lognormal,
+    ks: g.fit.ks,
+    failure: g.fit.failure,
+    stalls: g.fit.stalls.reduce((n, s) => n + s.count, 0),
+    stallShare: g.fit.stallShare,
+    failureShare: g.failureShare,
+    body,
+  };
+}
+
+/** Words for the scenario's description: what has a model of its own. */
+function describeGroups(basis: 'items' | 'requests', own: readonly FitGroup[]): string {
+  if (own.length === 0) return '';
+  const names = own.map((g) => (g.level ? `${g.domain} ${g.level}` : g.domain));
+  const shown = names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', ');
+  const pooled = own.filter((g) => g.fit.lognormal === null).length;
+  const bodies = pooled > 0 ? `, ${pooled} of them on the pooled body (too few durations of their own)` : '';
+  return basis === 'requests' ? `; its requests fitted per domain and tier: ${shown}${bodies}` : `; its machines fitted per domain: ${shown}${bodies}`;
 }

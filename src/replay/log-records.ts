@@ -52,6 +52,8 @@ export interface LoggedAttempt {
   /** When the request ended (its response, its read timeout or its cancellation), or null. */
   endMs: number | null;
   result: AttemptResult | null;
+  /** The HTTP status of its answer (429: refused for the account's concurrency), or null. */
+  status: number | null;
   /** When the client stopped waiting without ending it (abandon), or null. */
   abandonedAtMs: number | null;
   startedAsZombie: boolean;

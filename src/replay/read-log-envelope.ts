@@ -282,6 +282,8 @@ function readFormattedPrefix(line: string, reader: TimeFormatReader, out: Envelo
 export function stripPrefixFields(line: string, from: number): { messageStart: number; level: string | null } {
   let at = from;
   let level: string | null = null;
+  // On the parser's hot path: a word is cut out of the line and matched only when its first
+  // characters allow one of the rules below, so a message's first word costs a few comparisons.
   for (let fields = 0; fields < 6 && at < line.length; fields++) {
     const c = line.charCodeAt(at);
     if (c === 91 || c === 40 || c === 60) {
@@ -294,23 +296,29 @@ export function stripPrefixFields(line: string, from: number): { messageStart: n
     }
     let end = at;
     while (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
-    let word = line.slice(at, end);
-    const colon = word.endsWith(':');
-    if (colon) word = word.slice(0, -1);
+    const colon = end > at && line.charCodeAt(end - 1) === 58;
+    const wordEnd = colon ? end - 1 : end;
     const next = skipFieldSeparators(line, end);
     // Followed by " - ", " | " (a field of a formatter), or a lower-case name followed by ":".
-    const dashed = !colon && next > end && /[-|]/.test(line.slice(end, next));
-    if (LEVELS.has(word)) {
+    let dashed = false;
+    if (!colon) for (let k = end; k < next && !dashed; k++) dashed = line.charCodeAt(k) === 45 || line.charCodeAt(k) === 124;
+    const first = line.charCodeAt(at);
+    const upper = first >= 65 && first <= 90;
+    const lowerName = (first >= 97 && first <= 122) || first === 95;
+    const digit = first >= 48 && first <= 57;
+    if (!dashed && !(upper && wordEnd - at >= 4 && wordEnd - at <= 9) && !(digit && next > end) && !lowerName) break;
+    const word = line.slice(at, wordEnd);
+    if (upper && LEVELS.has(word)) {
       level ??= word;
-      at = colon ? skipFieldSeparators(line, end) : next;
-      continue;
-    }
-    if (/^\d+$/.test(word) && next > end) {
       at = next;
       continue;
     }
-    if ((dashed && /^[\w.:<>-]+$/.test(word)) || (colon && /^[a-z_][\w.]*$/.test(word)) || (!colon && level === null && /^[a-z_]\w*(?:\.\w+)+$/.test(word))) {
-      at = colon ? skipFieldSeparators(line, end) : next;
+    if (digit && next > end && /^\d+$/.test(word)) {
+      at = next;
+      continue;
+    }
+    if ((dashed && /^[\w.:<>-]+$/.test(word)) || (colon && lowerName && /^[a-z_][\w.]*$/.test(word)) || (!colon && lowerName && level === null && /^[a-z_]\w*(?:\.\w+)+$/.test(word))) {
+      at = next;
       continue;
     }
     break;

@@ -52,9 +52,12 @@ export function createMessageReader(patterns: MessagePatterns = {}): { read(mess
           const name = (m.groups?.['machine'] ?? '').trim();
           if (name !== '') return { kind: 'start', name };
         }
-      } else if (message.includes('Processing machine')) {
-        const m = START.exec(message);
-        if (m) return { kind: 'start', name: (m[1] as string).trim() };
+      } else {
+        const at = message.indexOf('Processing machine');
+        if (at >= 0) {
+          const name = readStartName(message, at);
+          if (name !== null) return { kind: 'start', name };
+        }
       }
       if (message.includes('tart')) {
         const declared = DECLARATION.exec(message);
@@ -93,6 +96,48 @@ export function createMessageReader(patterns: MessagePatterns = {}): { read(mess
       return { kind: 'other' };
     },
   };
+}
+
+/**
+ * The machine a built-in start line names, `message` holding "Processing machine" at `at`; null
+ * when it is no start. The common line (printable ASCII, single blanks) is read by hand, which
+ * costs a tenth of the regular expression's lazy match; any other goes to START itself.
+ */
+function readStartName(message: string, at: number): string | null {
+  const before = at === 0 ? 32 : message.charCodeAt(at - 1);
+  let from = at + 18;
+  if (message.charCodeAt(from) !== 32 || isAsciiWordChar(before)) return slowStartName(message);
+  while (message.charCodeAt(from) === 32) from++;
+  let end = message.length;
+  for (let k = from; k < end; k++) {
+    const c = message.charCodeAt(k);
+    if (c < 32 || c > 126) return slowStartName(message);
+  }
+  while (end > from && message.charCodeAt(end - 1) === 32) end--;
+  // "NAME - Worker available": the name ends where the blanks before the dash start.
+  if (end - from > 16 && message.endsWith('Worker available', end)) {
+    let k = end - 16;
+    if (message.charCodeAt(k - 1) === 32) {
+      while (message.charCodeAt(k - 1) === 32) k--;
+      if (message.charCodeAt(k - 1) === 45 && message.charCodeAt(k - 2) === 32) {
+        k--;
+        while (message.charCodeAt(k - 1) === 32) k--;
+        if (k > from) end = k;
+        else return slowStartName(message);
+      }
+    }
+  }
+  if (end <= from || message.charCodeAt(from) === 45) return slowStartName(message);
+  return message.slice(from, end);
+}
+
+function slowStartName(message: string): string | null {
+  const m = START.exec(message);
+  return m ? (m[1] as string).trim() : null;
+}
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** The duration a message states ("in 41.0s", "took 350ms", "after 0:33:48", "(33m48s)"), ms, or null. */

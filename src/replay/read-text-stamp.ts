@@ -83,7 +83,7 @@ export function readTextStamp(line: string, out: TextStamp, zone: NaiveZone = UT
     if (digits > 9) return fail(out, `the fraction of a second in "${line.slice(from, at)}" is too long`);
     for (let d = Math.min(digits, 3); d < 3; d++) ms *= 10;
   }
-  const wallMs = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const wallMs = dayStartMs(year, month, day) + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
   // A zone: Z, ±HH:MM, ±HHMM, ±HH, or " UTC" / " GMT".
   let offsetMs: number | null = null;
   const z = line.charCodeAt(at);
@@ -147,7 +147,9 @@ export function readStampValue(value: unknown, out: TextStamp, zone: NaiveZone =
   let n: number | null = null;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string') {
-    if (/^\d{9,19}(?:\.\d+)?$/.test(value)) n = Number(value);
+    // A date's fifth character is its dash: test for a number only when it could be one.
+    const fifth = value.charCodeAt(4);
+    if (fifth >= 48 && fifth <= 57 && /^\d{9,19}(?:\.\d+)?$/.test(value)) n = Number(value);
     else {
       if (readTextStamp(value, out, zone, 0, false) !== 'ok') return false;
       return out.messageStart >= value.length;
@@ -161,6 +163,20 @@ export function readStampValue(value: unknown, out: TextStamp, zone: NaiveZone =
   out.fractionDigits = n < 1e11 ? (Number.isInteger(n) ? 0 : 3) : 3;
   out.messageStart = 0;
   return true;
+}
+
+// The day of the last line read: a log's lines share their day by the thousand.
+let lastDayKey = -1;
+let lastDayMs = 0;
+
+/** Date.UTC of midnight of the day (the same mapping of years as Date.UTC), remembered for the next line. */
+function dayStartMs(year: number, month: number, day: number): number {
+  const key = year * 10_000 + month * 100 + day;
+  if (key !== lastDayKey) {
+    lastDayMs = Date.UTC(year, month - 1, day);
+    lastDayKey = key;
+  }
+  return lastDayMs;
 }
 
 function fail(out: TextStamp, reason: string): 'bad' {

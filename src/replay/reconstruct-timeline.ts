@@ -145,8 +145,10 @@ function assignLanes(startsMs: readonly number[], endMs: ReadonlyArray<number | 
 function findGaps(options: { items: readonly TimelineItem[]; startMs: number; thresholdMs: number; declaredItems: number | null }): StartGap[] {
   const gaps: StartGap[] = [];
   let previous = options.startMs;
-  // Items that may still be running: pruned as time moves on, so the sweep stays linear.
+  // Items that may still be running: pruned as time moves on, whenever the list has doubled since
+  // it was last pruned (items still running when the log stops are never pruned), so the sweep stays linear.
   let open: TimelineItem[] = [];
+  let pruneAt = 64;
   options.items.forEach((item, k) => {
     if (item.startMs - previous > options.thresholdMs) {
       open = open.filter((i) => i.endMs === null || i.endMs > previous);
@@ -159,7 +161,10 @@ function findGaps(options: { items: readonly TimelineItem[]; startMs: number; th
       });
     }
     previous = Math.max(previous, item.startMs);
-    if (open.length > 64) open = open.filter((i) => i.endMs === null || i.endMs > previous);
+    if (open.length > pruneAt) {
+      open = open.filter((i) => i.endMs === null || i.endMs > previous);
+      pruneAt = Math.max(64, 2 * open.length);
+    }
     open.push(item);
   });
   return gaps;

@@ -33,6 +33,7 @@ export function describeStallCandidates(candidates: readonly StallCandidate[]): 
   return candidates.map((c) => `${c.machine} ${formatProbability(c.probability)}`).join(', ');
 }
 import { renderTextTable } from '../report/render-text-table.js';
+import type { FittedWorldSummary } from './fit-world.js';
 
 const LABEL_WIDTH = 10;
 const VERDICT_LABEL: Record<Hypothesis['verdict'], string> = { fits: 'FITS', unlikely: 'UNLIKELY', rejected: 'REJECTED' };
@@ -114,6 +115,7 @@ export function renderReplayText(options: { outcome: ReplayOutcome; width: numbe
     out.push(
       `  over ${f.seeds} seeds the baseline's makespan is p50 ${formatDurationMs(f.makespanP50Ms)}, p95 ${formatDurationMs(f.makespanP95Ms)} (${formatDurationMs(f.makespanMinMs)}–${formatDurationMs(f.makespanMaxMs)}); the night took ${formatDurationMs(f.nightMakespanMs)}, at or above ${Math.round(f.nightPercentile * 100)}% of the fitted runs`,
     );
+    out.push(...describeFittedGroups(f));
     if (f.file) out.push(`  fitted world written to ${f.file}`);
   }
   if (o.counterfactuals.length > 0) {
@@ -225,3 +227,18 @@ function signed(ms: number | null): string {
   if (ms === null) return '—';
   return `${ms >= 0 ? '+' : ''}${formatDurationMs(ms)}`;
 }
+
+/** The fitted world's groups, a line each (none when the pooled model is the whole world). */
+function describeFittedGroups(f: FittedWorldSummary): string[] {
+  const groups = f.groups.filter((g) => g.body !== 'all-pooled');
+  if (groups.length === 0) return [];
+  const shown = groups.slice(0, MAX_GROUP_LINES).map((g) => {
+    const body = g.body === 'own' && g.lognormal ? `lognormal median ${formatDurationMs(g.lognormal.medianMs)} σ ${g.lognormal.sigma}${g.ks ? ` (KS distance ${g.ks.distance} on ${g.ks.samples})` : ''}` : 'the pooled body';
+    return `    ${g.domain}${g.level ? ` ${g.level}` : ''}: ${g.samples} ${f.basis === 'requests' ? 'requests' : 'machines'}${g.censored > 0 ? ` (${g.censored} censored)` : ''}, ${body}; ${g.stalls} stall${g.stalls === 1 ? '' : 's'}; failures ${(g.failureShare * 100).toFixed(1)}%`;
+  });
+  const more = groups.length > MAX_GROUP_LINES ? [`    … and ${groups.length - MAX_GROUP_LINES} more (in the JSON)`] : [];
+  const head = f.basis === 'requests' ? "  per domain and tier, from the run log's requests (its baseline is the policy the header records):" : '  per domain:';
+  return [head, ...shown, ...more];
+}
+
+const MAX_GROUP_LINES = 8;

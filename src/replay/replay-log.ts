@@ -61,6 +61,16 @@ export async function replayLog(options: {
   minDurationMs?: number;
   /** Build and run the replay scenario's baseline even without counterfactuals (for emission or a report). */
   reproduce: boolean;
+  /**
+   * Build `reportRuns` (default true): the reproduction's events and metrics, for a report folder.
+   * Without them the reproduction keeps no events (its comparison with the log is all it gives).
+   */
+  reportRuns?: boolean;
+  /**
+   * Return the replay scenario (default true), for emission. With false it is let go before the
+   * runs (the JSON of a million items' worlds is hundreds of megabytes) and `scenario` is null.
+   */
+  keepScenario?: boolean;
   latency?: ReplayLatencyMode;
   scenarioName: string;
   policies?: readonly string[];
@@ -113,11 +123,12 @@ export async function replayLog(options: {
       `the log has no result lines: the effective concurrency (${diagnosis.effectiveConcurrency}) and every duration are inferred from the starts, assuming no machine takes under ${formatDurationMs(diagnosis.concurrency.minDurationMs)} (--min-duration) and a pool's first starts within ${formatDurationMs(diagnosis.concurrency.burstWindowMs)}`,
     );
   }
+  const wantReport = options.reportRuns !== false;
   const reportRuns: ReplayReportRun[] = [];
-  if (run.header && run.events) reportRuns.push(reportRunOfEvents({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) }));
+  if (run.header && run.events && wantReport) reportRuns.push(reportRunOfEvents({ header: run.header, events: run.events, metrics: computeMetrics(run.events, { stallThresholdMs: diagnosis.stallThresholdMs }) }));
   if (!options.reproduce && !counterfactual) return { outcome, scenario: null, reportRuns, fitted: null };
 
-  const built = buildReplayScenario({
+  let built: ReplayScenario | null = buildReplayScenario({
     diagnosis,
     run,
     name: options.scenarioName,
@@ -134,15 +145,24 @@ export async function replayLog(options: {
   const scenario = parseScenario({ json: built.json, source: `replay of ${log.source}` });
   const baseline = scenario.policies[0] as Policy;
   const chosen = choosePolicies({ scenario, wanted, extraNames: built.extraPolicyNames, counterfactual });
+  if (options.keepScenario === false) built = null;
   const policies = [baseline, ...chosen.filter((p) => p !== baseline)];
   // The fitted world replays the same items (see buildFittedWorld) over its seeds.
   const items = scenario.items.length;
   const progress = countSettledItems({ total: (policies.length + (options.fitted ? countFittedSeeds(items) : 0)) * items, onProgress: options.onProgress });
-  const runs = await replayPolicies({ scenario, policies, timeline: diagnosis.timeline, signal: options.signal, sink: progress?.sink });
+  const runs = await replayPolicies({
+    scenario,
+    policies,
+    timeline: diagnosis.timeline,
+    // Counterfactual runs are measured; the reproduction only when it is reported or one of them.
+    keepEvents: (index) => index > 0 || (wantReport && !(run.header && run.events)) || chosen.includes(baseline),
+    signal: options.signal,
+    sink: progress?.sink,
+  });
   const [reproduction, ...others] = runs as [ReplayPolicyRun, ...ReplayPolicyRun[]];
   outcome.reproduction = reproduction.comparison;
   const toReport = (r: ReplayPolicyRun) => toReportRun({ scenario, run: r.run, metrics: measureSimulationRun({ scenario, run: r.run, stallThresholdMs: diagnosis.stallThresholdMs }) });
-  if (reportRuns.length === 0) reportRuns.push(toReport(reproduction));
+  if (wantReport && !(run.header && run.events)) reportRuns.push(toReport(reproduction));
   const asCounterfactual = chosen.includes(baseline) ? [reproduction, ...others] : others;
   for (const r of asCounterfactual) {
     const report = toReport(r);

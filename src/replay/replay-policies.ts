@@ -25,6 +25,8 @@ export async function replayPolicies(options: {
   policies: readonly Policy[];
   timeline: Timeline;
   seed?: number;
+  /** Whether to keep the events of the policy at `index` (default all): a run no report or metric reads needs none. */
+  keepEvents?: (index: number) => boolean;
   signal?: AbortSignal;
   onPolicy?: (policy: Policy, index: number) => void;
   /** Also receives every event of every run as it happens (progress). */
@@ -33,7 +35,7 @@ export async function replayPolicies(options: {
   const out: ReplayPolicyRun[] = [];
   for (const [index, policy] of options.policies.entries()) {
     options.onPolicy?.(policy, index);
-    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, signal: options.signal, sink: options.sink });
+    const run = await simulatePolicy({ scenario: options.scenario, policy, seed: options.seed ?? options.scenario.seed, keepEvents: options.keepEvents?.(index) ?? true, signal: options.signal, sink: options.sink });
     out.push({ policy, run, comparison: compareReplay({ timeline: options.timeline, result: run.result }) });
   }
   return out;

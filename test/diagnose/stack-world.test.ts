@@ -45,4 +45,22 @@ describe('the stack world', () => {
     const none = buildStackWorld({ fitted: fitted(), stalls: [stall({ mechanisms: [] })], readTimeoutMs: 160_000, tiers: ['plain', 'render_js', 'asp'] });
     expect((none.json['world'] as any).domains['stall-1.replay.invalid']).toEqual({ default: { hang: { p: 1, latency: { type: 'fixed', ms: 2_028_000 } } } });
   });
+
+  it('in a world fitted per domain, a stalled or failing machine leaves its shared domain for a host of its own, with its domain\'s fit; the domain keeps its fit without hangs or failures', () => {
+    const body = { type: 'lognormal', medianMs: 5000, sigma: 0.2 };
+    const perDomain = {
+      ...fitted(),
+      items: { list: [{ name: 'A', url: 'https://shop.example/a-i1' }, { name: 'B', url: 'https://shop.example/b-i2' }, { name: 'C', url: 'https://shop.example/c-i3' }, { name: 'D', url: 'https://other.example/d-i4' }] },
+      world: { ...fitted().world, domains: { 'shop.example': { plain: { hang: { p: 0.25, latency: { type: 'fixed', ms: 2_028_000 } }, errors: { 'upstream-500': 0.25 }, latency: body } }, 'other.example': { default: { latency: body } } } },
+    };
+    const { json } = buildStackWorld({ fitted: perDomain, stalls: [stall({ mechanisms: [] })], readTimeoutMs: 160_000, tiers: ['plain', 'render_js', 'asp'], failedMachines: ['C'] });
+    const world = json['world'] as Record<string, any>;
+    expect(world['domains']).toEqual({
+      'shop.example': { plain: { latency: body } },
+      'other.example': { default: { latency: body } },
+      'stall-1.replay.invalid': { plain: { latency: body }, default: { hang: { p: 1, latency: { type: 'fixed', ms: 2_028_000 } } } },
+      'failed-1.replay.invalid': { plain: { latency: body }, default: { errors: { 'upstream-500': 1 } } },
+    });
+    expect((json['items'] as any).list.map((i: { url: string }) => i.url)).toEqual(['https://stall-1.replay.invalid/a-i1', 'https://shop.example/b-i2', 'https://failed-1.replay.invalid/c-i3', 'https://other.example/d-i4']);
+  });
 });

@@ -50,4 +50,21 @@ describe('inferring ends from starts under a concurrent pool', () => {
       { numRuns: 150 },
     );
   });
+
+  it('keeps the answer of the search as first written on 6,000 starts with a wide beam (its pools grow and compact)', () => {
+    const durations = Array.from({ length: 6000 }, (_, k) => (k === 40 || k === 3100 ? 1_500_000 + k : 4_000 + ((k * 7919) % 6_000)));
+    const starts = poolStarts(durations, 5)
+      .map((x) => Math.floor(x / 1000) * 1000)
+      .sort((a, b) => a - b);
+    const a = assignConcurrentEnds({ startsMs: starts, concurrency: 5, observedUntilMs: starts[starts.length - 1]!, stallThresholdMs: 60_000, resolutionMs: 1000, minDurationMs: 1500, beamWidth: 64 });
+    // Weighted sums of every duration and lane, as the object-per-state search computed them.
+    let durationSum = 0;
+    let laneSum = 0;
+    a.endMs.forEach((e, k) => (durationSum += e === null ? 0 : (e - starts[k]!) * ((k % 97) + 1)));
+    a.lane.forEach((lane, k) => (laneSum += lane * ((k % 89) + 1)));
+    expect({ durationSum, laneSum, running: a.endMs.filter((e) => e === null).length }).toEqual({ durationSum: 2_263_324_000, laneSum: 798_119, running: 5 });
+    expect(a.endMs.flatMap((e, k) => (e !== null && e - starts[k]! > 60_000 ? [k] : []))).toEqual([46, 3102]);
+    expect(a.cost).toBe(50568.71551112076);
+    expect(a.typical).toEqual({ medianMs: 7047.966631908238, sigma: 0.1553308980053747 });
+  });
 });

@@ -117,6 +117,8 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo): Promi
     fitted: options.emitScenario !== null,
     fitWith,
     reproduce: options.emitScenario !== null || options.reportDir !== null,
+    reportRuns: options.reportDir !== null,
+    keepScenario: options.emitScenario !== null,
     latency: options.latency,
     scenarioName: name,
     policies: options.policies,
