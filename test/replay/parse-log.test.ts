@@ -85,6 +85,13 @@ describe('text log parsing', () => {
     expect(log.lines.outOfOrder).toEqual({ count: 1, firstLine: 2 });
     expect(log.runs[0]!.duplicateNames).toEqual([{ name: 'A', count: 2 }]);
     expect(log.runs[0]!.items).toHaveLength(3);
+    // In the order of their first start, whichever repeats first.
+    const more = await parse(['A', 'B', 'B', 'C', 'A', 'B', 'C'].map((name, k) => `2025-08-06 03:00:${10 + k} - Processing machine ${name} - Worker available`));
+    expect(more.runs[0]!.duplicateNames).toEqual([
+      { name: 'A', count: 2 },
+      { name: 'B', count: 3 },
+      { name: 'C', count: 2 },
+    ]);
   });
 
   it('refuses an empty file, a blank one, a binary one and one without a recognizable line', async () => {
