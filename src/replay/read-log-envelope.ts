@@ -246,15 +246,20 @@ function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: u
   // inside the line (often a naive local time) is stripped from the message.
   const dockerTime = obj['time'];
   const inner = readTextStamp(text, stamp, zone);
+  // Reading Docker's time reuses the holder: what the inner stamp said is kept first.
+  const innerAtMs = stamp.atMs;
+  const innerZoned = stamp.zoned;
+  const innerDigits = stamp.fractionDigits;
+  const innerEnd = stamp.messageStart;
   if (dockerTime !== undefined && readTime(dockerTime, out)) {
     // keep Docker's time
   } else if (inner === 'ok') {
-    out.atMs = stamp.atMs;
-    out.zoned = stamp.zoned;
-    out.fractionDigits = stamp.fractionDigits;
+    out.atMs = innerAtMs;
+    out.zoned = innerZoned;
+    out.fractionDigits = innerDigits;
   } else return false;
   if (inner === 'ok') {
-    const fields = strip(text, stamp.messageStart);
+    const fields = strip(text, innerEnd);
     out.message = text.slice(fields.messageStart);
     out.level = fields.level;
   } else {
