@@ -3,8 +3,9 @@
  * how a full replay of a million machines does. Writes, to a temporary folder, a log of `lines`
  * lines (default 1,000,000) in every dialect the generator writes (starts and result lines of a
  * 5-worker batch, noise included), streams each through the parser in its own process (median of
- * 3 runs, peak RSS), then replays (parse and diagnose, no report) a starts-only log of as many
- * machines in the seed's format. Prints a table and one JSON line.
+ * 3 runs, peak RSS), then replays a starts-only log of as many machines in the seed's format:
+ * parse and diagnosis (`replay`), and parse, diagnosis and reproduction on the engine, no report
+ * (`full`). Prints a table (with each run's CPU time: the machine may be shared) and one JSON line.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -47,6 +48,7 @@ interface Row {
   lines: number;
   megabytes: number;
   wallMs: number;
+  cpuMs: number;
   peakRssMb: number;
   [key: string]: unknown;
 }
@@ -76,11 +78,12 @@ try {
   const path = join(dir, 'million-machines.log');
   write(path, machines.lines);
   results.push(measure(path, 'replay', [], 3));
+  results.push(measure(path, 'full', [], 3));
   process.stdout.write(
     `${renderTextTable({
-      header: ['file', 'mode', 'lines', 'MB', 'median ms', 'min–max ms', 'peak RSS MB'],
-      rows: results.map((r) => [r.file, r.mode, String(r.lines), String(r.megabytes), String(r.wallMs), `${r.minMs}–${r.maxMs}`, String(r.peakRssMb)]),
-      align: ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+      header: ['file', 'mode', 'lines', 'MB', 'median ms', 'min–max ms', 'CPU ms', 'peak RSS MB'],
+      rows: results.map((r) => [r.file, r.mode, String(r.lines), String(r.megabytes), String(r.wallMs), `${r.minMs}–${r.maxMs}`, String(r.cpuMs), String(r.peakRssMb)]),
+      align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     })}\n`,
   );
   process.stdout.write(`${JSON.stringify({ lines, node: process.version, results })}\n`);

@@ -1,15 +1,18 @@
 /**
  * One replay benchmark case, in its own process so that its peak RSS is its own. Prints one JSON
- * line. Usage: node dist/bench/replay-parse-case.js <log file> <parse|replay>
+ * line. Usage: node dist/bench/replay-parse-case.js <log file> <parse|replay|full>
  * - `parse`: the streaming parser over the file (plain or gzipped), with a visitor that keeps a
  *   constant-size summary: what parsing costs, and that its memory does not grow with the file;
- * - `replay`: parse, gather the first run and diagnose it (memory grows with the batch's items).
+ * - `replay`: parse, gather the first run and diagnose it (memory grows with the batch's items);
+ * - `full`: parse, diagnose and reproduce the first run (its replay scenario's baseline on the
+ *   engine, compared with the log), writing no report: what `batchscope replay LOG --no-report` does.
  */
 import { statSync } from 'node:fs';
 import { readLogLines } from '../node/read-log-lines.js';
 import { createLogParser } from '../replay/create-log-parser.js';
 import { diagnoseRun } from '../replay/diagnose-run.js';
 import { parseLog } from '../replay/parse-log.js';
+import { replayLog } from '../replay/replay-log.js';
 
 const [file = '', mode = 'parse', linePattern, timeFormat] = process.argv.slice(2);
 
@@ -47,6 +50,14 @@ async function main(): Promise<void> {
     const { lines: counts, format, dialect } = parser.finish();
     lines = counts.total;
     extra = { format, dialect, results: counts.results, maxGapMs, spanMs: last - first };
+  } else if (mode === 'full') {
+    const log = await parseLog({ lines: readLogLines({ path: file }), source: file, linePattern: linePattern ?? null, timeFormat: timeFormat ?? null });
+    lines = log.lines.total;
+    const { outcome } = await replayLog({ log, run: log.runs[0]!, reproduce: true, reportRuns: false, keepScenario: false, scenarioName: 'bench' });
+    const d = outcome.diagnosis;
+    records = d.loggedItems;
+    const r = outcome.reproduction;
+    extra = { format: log.format, dialect: log.dialect, effectiveConcurrency: d.effectiveConcurrency, stalls: d.stalls.length, reproducedItems: r?.items ?? 0, medianAbsStartDiffMs: r?.medianAbsStartDiffMs ?? null };
   } else {
     const log = await parseLog({ lines: readLogLines({ path: file }), source: file, keepEvents: false, linePattern: linePattern ?? null, timeFormat: timeFormat ?? null });
     lines = log.lines.total;

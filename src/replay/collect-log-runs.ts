@@ -18,9 +18,10 @@ interface RunBuilder {
   run: LoggedRun;
   itemsByIndex: Map<number, LoggedItem> | null;
   attempts: Map<number, LoggedAttempt>;
-  names: Map<string, number>;
   /** Application logs: the latest started item of each name. */
   latest: Map<string, LoggedItem>;
+  /** Names started more than once: the position of their first item, and how many starts. */
+  repeated: Map<string, { first: number; count: number }>;
   sawBatchStart: boolean;
   /** Application logs: a batch-end line closed the run. */
   over: boolean;
@@ -65,8 +66,8 @@ export function createLogRunCollector(options: { keepEvents: boolean; maxKeptEve
       },
       itemsByIndex: format === 'run-log' ? new Map() : null,
       attempts: new Map(),
-      names: new Map(),
       latest: new Map(),
+      repeated: new Map(),
       sawBatchStart: false,
       over: false,
     };
@@ -86,9 +87,15 @@ export function createLogRunCollector(options: { keepEvents: boolean; maxKeptEve
     start({ line, atMs, name }) {
       const b = current === null || current.over ? open(line, atMs, 'text') : current;
       touch(b, line, atMs);
-      const item: LoggedItem = { ...blankItem(b.run.items.length, name, line), startMs: atMs };
+      const item = blankItem(b.run.items.length, name, line);
+      item.startMs = atMs;
       b.run.items.push(item);
-      b.names.set(name, (b.names.get(name) ?? 0) + 1);
+      const before = b.latest.get(name);
+      if (before) {
+        const r = b.repeated.get(name);
+        if (r) r.count++;
+        else b.repeated.set(name, { first: before.index, count: 2 });
+      }
       b.latest.set(name, item);
     },
     result({ line, atMs, name, outcome, durationMs }) {
@@ -227,7 +234,8 @@ function finishRun(b: RunBuilder): LoggedRun {
   const run = b.run;
   if (b.itemsByIndex) run.items = [...b.itemsByIndex.values()].sort((x, y) => x.index - y.index);
   run.attempts = [...b.attempts.values()].sort((x, y) => x.startMs - y.startMs || x.item - y.item || x.attempt - y.attempt);
-  run.duplicateNames = [...b.names.entries()].filter(([, n]) => n > 1).map(([name, count]) => ({ name, count }));
+  // In the order of their first start.
+  run.duplicateNames = [...b.repeated.entries()].sort((x, y) => x[1].first - y[1].first).map(([name, r]) => ({ name, count: r.count }));
   return run;
 }
 

@@ -9,7 +9,12 @@
 import { UsageError } from '../errors.js';
 import { UTC_ZONE, type NaiveZone } from './naive-zone.js';
 import { compileTimeFormat, type TimeFormatReader } from './parse-time-format.js';
+import { parseLogfmt, readLogfmtKeys } from './read-logfmt.js';
+import { createPrefixFieldReader, stripPrefixFields, type PrefixFields } from './strip-prefix-fields.js';
 import { createTextStamp, readStampValue, readTextStamp, skipFieldSeparators, type TextStamp } from './read-text-stamp.js';
+
+export { parseLogfmt } from './read-logfmt.js';
+export { stripPrefixFields } from './strip-prefix-fields.js';
 
 /** A way of writing log lines. `text` is the seed's own; `run-log` is the engine's events. */
 export type LogDialect = 'text' | 'python-logging' | 'iso8601' | 'json' | 'docker-json' | 'logfmt' | 'pattern' | 'run-log';
@@ -55,7 +60,8 @@ export interface EnvelopeOptions {
 const TIME_KEYS = ['timestamp', 'time', 'ts', '@timestamp', 'asctime', 'datetime', 'date', 't'];
 const MESSAGE_KEYS = ['message', 'msg', 'event', 'log', 'text'];
 const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'log.level'];
-const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'CRITICAL', 'FATAL', 'EXCEPTION']);
+/** The logfmt keys read: the time keys, then the message keys, then the level keys. */
+const LOGFMT_KEYS = [...TIME_KEYS, ...MESSAGE_KEYS, ...LEVEL_KEYS];
 
 /**
  * Picks the dialect of a file from one of its lines: null when this line does not tell (no
@@ -98,6 +104,7 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
   const zone = options.zone ?? UTC_ZONE;
   const formatReader = options.timeFormat ? compileTimeFormat(options.timeFormat, zone) : null;
   const stamp = createTextStamp();
+  const strip = createPrefixFieldReader();
   const state = { reason: '' };
   const readTime = (value: unknown, out: Envelope): boolean => {
     if (formatReader && typeof value === 'string') {
@@ -141,7 +148,7 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
             out.fractionDigits = stamp.fractionDigits;
             rest = stamp.messageStart;
           }
-          const fields = stripPrefixFields(line, rest);
+          const fields = strip(line, rest);
           out.level = fields.level;
           out.message = fields.messageStart === 0 ? line : line.slice(fields.messageStart);
           return 'ok';
@@ -164,7 +171,7 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
           }
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('expected a JSON object');
           const obj = value as Record<string, unknown>;
-          if (dialect === 'docker-json') return readDocker(obj, out, readTime, zone, stamp) ? 'ok' : 'untimed';
+          if (dialect === 'docker-json') return readDocker(obj, out, readTime, zone, stamp, strip) ? 'ok' : 'untimed';
           const time = pickKey(obj, TIME_KEYS);
           if (time === undefined) return 'untimed';
           if (!readTime(time, out)) return bad(`the time ${JSON.stringify(time)} is not a timestamp`);
@@ -175,23 +182,26 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
           return 'ok';
         },
       };
-    case 'logfmt':
+    case 'logfmt': {
+      const logfmtValues: Array<string | undefined> = [];
       return {
         dialect,
         get reason() {
           return state.reason;
         },
         read(line, out) {
-          const pairs = parseLogfmt(line);
-          const time = pickKey(pairs, TIME_KEYS);
+          // Only the keys the replay reads are cut out of the line, each its last value.
+          readLogfmtKeys(line, LOGFMT_KEYS, logfmtValues);
+          const time = firstValue(logfmtValues, 0, TIME_KEYS.length);
           if (time === undefined) return 'untimed';
           if (!readTime(time, out)) return bad(`the time "${time}" is not a timestamp`);
-          const message = pickKey(pairs, MESSAGE_KEYS);
+          const message = firstValue(logfmtValues, TIME_KEYS.length, TIME_KEYS.length + MESSAGE_KEYS.length);
           out.message = message ?? '';
-          out.level = pickKey(pairs, LEVEL_KEYS) ?? null;
+          out.level = firstValue(logfmtValues, TIME_KEYS.length + MESSAGE_KEYS.length, LOGFMT_KEYS.length) ?? null;
           return 'ok';
         },
       };
+    }
     case 'pattern': {
       const re = compileLinePattern(options.linePattern ?? '');
       return {
@@ -228,7 +238,7 @@ export function compileLinePattern(pattern: string): RegExp {
 }
 
 /** Docker's json-file driver: `{"log": "<the line>\n", "stream": "stdout", "time": "<RFC 3339>"}`. */
-function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: unknown, out: Envelope) => boolean, zone: NaiveZone, stamp: TextStamp): boolean {
+function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: unknown, out: Envelope) => boolean, zone: NaiveZone, stamp: TextStamp, strip: (line: string, from: number) => PrefixFields): boolean {
   const log = obj['log'];
   if (typeof log !== 'string') return false;
   const text = log.endsWith('\n') ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
@@ -236,19 +246,24 @@ function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: u
   // inside the line (often a naive local time) is stripped from the message.
   const dockerTime = obj['time'];
   const inner = readTextStamp(text, stamp, zone);
+  // Reading Docker's time reuses the holder: what the inner stamp said is kept first.
+  const innerAtMs = stamp.atMs;
+  const innerZoned = stamp.zoned;
+  const innerDigits = stamp.fractionDigits;
+  const innerEnd = stamp.messageStart;
   if (dockerTime !== undefined && readTime(dockerTime, out)) {
     // keep Docker's time
   } else if (inner === 'ok') {
-    out.atMs = stamp.atMs;
-    out.zoned = stamp.zoned;
-    out.fractionDigits = stamp.fractionDigits;
+    out.atMs = innerAtMs;
+    out.zoned = innerZoned;
+    out.fractionDigits = innerDigits;
   } else return false;
   if (inner === 'ok') {
-    const fields = stripPrefixFields(text, stamp.messageStart);
+    const fields = strip(text, innerEnd);
     out.message = text.slice(fields.messageStart);
     out.level = fields.level;
   } else {
-    const fields = stripPrefixFields(text, 0);
+    const fields = strip(text, 0);
     out.message = text.slice(fields.messageStart);
     out.level = fields.level ?? (obj['stream'] === 'stderr' ? 'stderr' : null);
   }
@@ -272,114 +287,16 @@ function readFormattedPrefix(line: string, reader: TimeFormatReader, out: Envelo
   return -1;
 }
 
-/**
- * Skips the fields Python's logging and its kin put between the time and the message: the logger
- * name (`app.batch`), the level (`INFO`, `[info]`), process and thread fields (`12345`,
- * `MainThread`, `[Thread-1]`), each followed by ` - `, ` | `, `: ` or blanks. A field is skipped
- * only when it cannot be the start of a sentence: a bare word must be an upper-case level, a
- * dotted or numeric name, or be followed by a field separator.
- */
-export function stripPrefixFields(line: string, from: number): { messageStart: number; level: string | null } {
-  let at = from;
-  let level: string | null = null;
-  // On the parser's hot path: a word is cut out of the line and matched only when its first
-  // characters allow one of the rules below, so a message's first word costs a few comparisons.
-  for (let fields = 0; fields < 6 && at < line.length; fields++) {
-    const c = line.charCodeAt(at);
-    if (c === 91 || c === 40 || c === 60) {
-      const close = line.indexOf(c === 91 ? ']' : c === 40 ? ')' : '>', at + 1);
-      if (close < 0 || close - at > 64) break;
-      const inside = line.slice(at + 1, close).trim();
-      if (level === null && LEVELS.has(inside.toUpperCase())) level = inside.toUpperCase();
-      at = skipFieldSeparators(line, close + 1);
-      continue;
-    }
-    let end = at;
-    while (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
-    const colon = end > at && line.charCodeAt(end - 1) === 58;
-    const wordEnd = colon ? end - 1 : end;
-    const next = skipFieldSeparators(line, end);
-    // Followed by " - ", " | " (a field of a formatter), or a lower-case name followed by ":".
-    let dashed = false;
-    if (!colon) for (let k = end; k < next && !dashed; k++) dashed = line.charCodeAt(k) === 45 || line.charCodeAt(k) === 124;
-    const first = line.charCodeAt(at);
-    const upper = first >= 65 && first <= 90;
-    const lowerName = (first >= 97 && first <= 122) || first === 95;
-    const digit = first >= 48 && first <= 57;
-    if (!dashed && !(upper && wordEnd - at >= 4 && wordEnd - at <= 9) && !(digit && next > end) && !lowerName) break;
-    const word = line.slice(at, wordEnd);
-    if (upper && LEVELS.has(word)) {
-      level ??= word;
-      at = next;
-      continue;
-    }
-    if (digit && next > end && /^\d+$/.test(word)) {
-      at = next;
-      continue;
-    }
-    if ((dashed && /^[\w.:<>-]+$/.test(word)) || (colon && lowerName && /^[a-z_][\w.]*$/.test(word)) || (!colon && lowerName && level === null && /^[a-z_]\w*(?:\.\w+)+$/.test(word))) {
-      at = next;
-      continue;
-    }
-    break;
-  }
-  return { messageStart: at, level };
-}
-
-/**
- * Parses one logfmt line (`key=value key="quoted \" value" flag`), as Go's logfmt and Python's
- * structlog write it. Hand-written: the format is a dozen lines of grammar and the npm packages
- * for it are unmaintained.
- */
-export function parseLogfmt(line: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let i = 0;
-  const n = line.length;
-  while (i < n) {
-    while (i < n && line.charCodeAt(i) <= 32) i++;
-    const keyStart = i;
-    while (i < n && line.charCodeAt(i) > 32 && line.charCodeAt(i) !== 61) i++;
-    const key = line.slice(keyStart, i);
-    if (key === '') {
-      i++;
-      continue;
-    }
-    if (line.charCodeAt(i) !== 61) {
-      out[key] = 'true';
-      continue;
-    }
-    i++;
-    if (line.charCodeAt(i) === 34) {
-      i++;
-      let value = '';
-      let from = i;
-      while (i < n && line.charCodeAt(i) !== 34) {
-        if (line.charCodeAt(i) === 92 && i + 1 < n) {
-          value += line.slice(from, i);
-          const e = line[i + 1];
-          value += e === 'n' ? '\n' : e === 't' ? '\t' : (e as string);
-          i += 2;
-          from = i;
-          continue;
-        }
-        i++;
-      }
-      value += line.slice(from, i);
-      i++;
-      out[key] = value;
-    } else {
-      const valueStart = i;
-      while (i < n && line.charCodeAt(i) > 32) i++;
-      out[key] = line.slice(valueStart, i);
-    }
-  }
-  return out;
-}
-
 function pickKey<T>(obj: Record<string, T>, keys: readonly string[]): T | undefined {
   for (const key of keys) {
     const v = obj[key];
     if (v !== undefined && v !== null) return v;
   }
+  return undefined;
+}
+
+/** The first value set in `values[from..to)` (keys in order of preference), or undefined. */
+function firstValue(values: ReadonlyArray<string | undefined>, from: number, to: number): string | undefined {
+  for (let k = from; k < to; k++) if (values[k] !== undefined) return values[k];
   return undefined;
 }

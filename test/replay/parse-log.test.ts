@@ -76,6 +76,21 @@ describe('text log parsing', () => {
     expect((await failure(['2025-08-06 03:0', '2025-08-06 03:00:25 - Processing machine C - Worker available'])).line).toBe(1);
   });
 
+  it("reads Docker's wrapper whatever the length of the application's own stamp, on Docker's clock, or on the application's when Docker's is not a time", async () => {
+    const docker = (log: string, time: string) => JSON.stringify({ log: `${log}\n`, stream: 'stderr', time });
+    const log = await parse([
+      docker('2025-08-06 03:00:23 - Starting concurrent processing of 2 machines with 2 workers', '2025-08-06T03:00:23.000000123Z'),
+      docker('2025-08-06 03:00:23 - Processing machine A - Worker available', '2025-08-06T03:00:23.250000123Z'),
+      docker('2025-08-06 03:00:24,500 | INFO | Processing machine B - Worker available', 'not a time'),
+    ]);
+    expect(log.dialect).toBe('docker-json');
+    expect(log.runs[0]!.items.map((i) => [i.name, i.startMs])).toEqual([
+      ['A', at('2025-08-06 03:00:23.250')],
+      ['B', at('2025-08-06 03:00:24.500')],
+    ]);
+    expect(log.lines.other).toBe(0);
+  });
+
   it('counts timestamps out of order and names repeated machines', async () => {
     const log = await parse([
       '2025-08-06 03:00:30 - Processing machine A - Worker available',
@@ -85,6 +100,13 @@ describe('text log parsing', () => {
     expect(log.lines.outOfOrder).toEqual({ count: 1, firstLine: 2 });
     expect(log.runs[0]!.duplicateNames).toEqual([{ name: 'A', count: 2 }]);
     expect(log.runs[0]!.items).toHaveLength(3);
+    // In the order of their first start, whichever repeats first.
+    const more = await parse(['A', 'B', 'B', 'C', 'A', 'B', 'C'].map((name, k) => `2025-08-06 03:00:${10 + k} - Processing machine ${name} - Worker available`));
+    expect(more.runs[0]!.duplicateNames).toEqual([
+      { name: 'A', count: 2 },
+      { name: 'B', count: 3 },
+      { name: 'C', count: 2 },
+    ]);
   });
 
   it('refuses an empty file, a blank one, a binary one and one without a recognizable line', async () => {

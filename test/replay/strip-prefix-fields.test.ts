@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stripPrefixFields } from '../../src/replay/read-log-envelope.js';
+import { createPrefixFieldReader } from '../../src/replay/strip-prefix-fields.js';
 import { skipFieldSeparators } from '../../src/replay/read-text-stamp.js';
 
 const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'CRITICAL', 'FATAL', 'EXCEPTION']);
@@ -70,6 +71,19 @@ describe('stripPrefixFields', () => {
         expect(stripPrefixFields(text, start)).toEqual(stripSlowly(text, start));
       }),
       { numRuns: 3000, seed: 5 },
+    );
+  });
+
+  it('the reader that remembers the last line gives, line after line, what each line alone gives', () => {
+    const prefix = fc.constantFrom('app.batch - INFO - ', 'app.batch - INFO -', '12345 MainThread | WARNING | ', '[Thread-1] [info] ', 'INFO ', 'uvicorn.error: ', 'app.batch - ', '', 'EXCEPTION CRITICAL DEBUG INFO WARN ERROR ');
+    const rest = fc.constantFrom('Processing machine A', '- x', '| y', ': z', ', w', 'ERROR: boom', 'INFO', 'app.x - again', '[Worker-2] go', ' lead', '', 'Done: A', '7: seven', 'a.b.c d');
+    const line = fc.tuple(prefix, rest, fc.constantFrom('', ' ', ' - ')).map(([p, r, tail]) => `${p}${r}${tail}`);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, fc.constantFrom(0, 0, 0, 1, 2)), { minLength: 1, maxLength: 12 }), (lines) => {
+        const strip = createPrefixFieldReader();
+        for (const [text, from] of lines) expect(strip(text, Math.min(from, text.length)), text).toEqual(stripPrefixFields(text, Math.min(from, text.length)));
+      }),
+      { numRuns: 4000, seed: 9 },
     );
   });
 });
