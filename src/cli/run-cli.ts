@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { BatchscopeError } from '../errors.js';
 import { describeFileError } from '../node/describe-file-error.js';
+import { describeSqliteError } from '../live/describe-sqlite-error.js';
 import type { CliIo } from './cli-io.js';
 import { describeSimulate, readSimulateOptions, runSimulateCommand } from './commands/simulate.js';
 import { describeCheck, readCheckOptions, runCheckCommand } from './commands/check.js';
@@ -162,6 +163,8 @@ function describeError(error: unknown): string {
   if (error instanceof Error && typeof fsError.syscall === 'string' && typeof fsError.code === 'string') {
     return `cannot ${fsError.syscall}${fsError.path ? ` ${fsError.path}` : ''}: ${describeFileError(error)}`;
   }
+  const sqlite = describeSqliteError(error);
+  if (sqlite !== null) return sqlite;
   if (error instanceof Error) return `${error.message} (unexpected; set BATCHSCOPE_DEBUG=1 for details)`;
   return String(error);
 }
