@@ -63,6 +63,7 @@ export function readLogfmtKeys(line: string, keys: readonly string[], values: Ar
   values.length = keys.length;
   values.fill(undefined);
   let i = 0;
+  let escape = line.indexOf('\\');
   const n = line.length;
   while (i < n) {
     while (i < n && line.charCodeAt(i) <= 32) i++;
@@ -82,18 +83,23 @@ export function readLogfmtKeys(line: string, keys: readonly string[], values: Ar
       i++;
       let value = '';
       let from = i;
-      while (i < n && line.charCodeAt(i) !== 34) {
-        if (line.charCodeAt(i) === 92 && i + 1 < n) {
-          if (wanted >= 0) {
-            value += line.slice(from, i);
-            const e = line[i + 1];
-            value += e === 'n' ? '\n' : e === 't' ? '\t' : (e as string);
-          }
-          i += 2;
-          from = i;
-          continue;
+      // The closing quote and the escapes found by indexOf (a native scan), not char by char.
+      for (;;) {
+        const quote = line.indexOf('"', i);
+        const end = quote < 0 ? n : quote;
+        // The next backslash of the line, searched again only once the reading has passed it.
+        if (escape >= 0 && escape < i) escape = line.indexOf('\\', i);
+        // A backslash that ends the line escapes nothing.
+        if (escape < 0 || escape >= end || escape + 1 >= n) {
+          i = end;
+          break;
         }
-        i++;
+        if (wanted >= 0) {
+          const e = line[escape + 1];
+          value += line.slice(from, escape) + (e === 'n' ? '\n' : e === 't' ? '\t' : (e as string));
+        }
+        i = escape + 2;
+        from = i;
       }
       if (wanted >= 0) values[wanted] = value + line.slice(from, i);
       i++;
