@@ -56,10 +56,13 @@ export class BatchCancelledError extends CancelledError {
 /**
  * Runs a batch to completion. Resolves once every item has an outcome and every abandoned
  * (zombie) request has ended; `batch.end` is emitted when the last item settles. Rejects only
- * with `BatchCancelledError` (carrying every item's outcome) when `signal` aborts, or on a bug.
+ * with `BatchCancelledError` (carrying every item's outcome) when `signal` aborts, or on a bug;
+ * throws RangeError, before any event, for a policy without tiers.
  */
 export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   const { items, policy, ports, signal } = options;
+  // Refused here, before any event: a policy without a tier could only fail every item.
+  if (policy.tiers.length === 0) throw new RangeError(`policy ${policy.name} has no tiers: a batch needs at least one`);
   const { clock, events } = ports;
   const ctx: BatchContext = {
     policy,

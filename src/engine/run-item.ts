@@ -52,11 +52,8 @@ class ItemRun implements CallWaiter {
     if (policy.itemDeadlineMs !== null && policy.execution !== 'blocking') {
       this.#cancelDeadline = clock.schedule(policy.itemDeadlineMs, () => cutItem(state, 'item-deadline'));
     }
-    this.#guard(() => {
-      // The scenario loader refuses a policy without tiers; one that gets here fails its items.
-      if (policy.tiers.length === 0) return this.#finish({ outcome: 'failed', price: null, currency: null, reason: 'other', errorCode: null });
-      this.#enterTier(0);
-    });
+    // runBatch refuses a policy without tiers.
+    this.#guard(() => this.#enterTier(0));
   }
 
   callEnded(_call: CallRun, ended: AttemptOutcome): void {

@@ -178,3 +178,27 @@ describe('a batch cancelled by an event sink, on the event itself', () => {
     expect(run.events.filter((e) => e.type === 'mock.accept')).toHaveLength(1);
   });
 });
+
+describe('a policy without tiers', () => {
+  it('is refused at runBatch, before any event or request, instead of failing every item', async () => {
+    const scenario = loadJson({
+      name: 'tierless',
+      startAt: '2025-01-01T00:00:00Z',
+      items: { count: 2, domains: { 'a.example': 1 } },
+      world: fixedWorld(1_000),
+      policies: [{ name: 'p', workers: 1, tiers: ['plain'] }],
+    });
+    const clock = createVirtualClock({ startMs: T0 });
+    const events: BatchEvent[] = [];
+    const sink: EventSink = { emit: (event) => void events.push(event) };
+    const random = createSeededRandom(1);
+    const core = createMockCore({ world: scenario.world, clock, random: random.fork('mock'), events: sink, originMs: T0 });
+    const transport = createDirectTransport({ core, clock, hop: true });
+    // Only code can build one (the scenario loader refuses it): the policy as a caller might.
+    const policy = { ...scenario.policies[0]!, tiers: [] };
+    await expect(runBatch({ items: scenario.items, policy, ports: { clock, transport, random, events: sink }, scrapfly: { apiKey: 'k' }, batchId: 'b' })).rejects.toThrow(
+      'policy p has no tiers: a batch needs at least one',
+    );
+    expect(events).toEqual([]);
+  });
+});
