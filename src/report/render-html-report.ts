@@ -5,6 +5,7 @@
  * Deterministic: the page holds no wall-clock time, only the run's own clock.
  */
 import { formatDurationMs } from '../units/duration.js';
+import { budgetVerdict, budgetVerdictCell } from './budget-verdict.js';
 import type { RunMetrics } from './compute-metrics.js';
 import { escapeHtml } from './escape-html.js';
 import { PAGE_CSS, PAGE_LEGEND, PAGE_SCRIPT } from './html-report-assets.js';
@@ -85,7 +86,7 @@ function renderMetricsTable(metrics: readonly RunMetrics[], budgetMs: number | n
     ['lower bound', (m) => formatDurationMs(m.lowerBoundMs)],
     ['makespan / lower bound', (m) => m.makespanRatio.toFixed(2), (m) => m.makespanRatio > 1.5],
   ];
-  if (budgetMs !== null) rows.push([`within budget ${formatDurationMs(budgetMs)}`, (m) => (m.makespanMs <= budgetMs ? 'yes' : 'no'), (m) => m.makespanMs > budgetMs]);
+  if (budgetMs !== null) rows.push([`within budget ${formatDurationMs(budgetMs)}`, (m) => budgetVerdictCell(budgetVerdict(m, budgetMs)), (m) => budgetVerdict(m, budgetMs) !== 'within']);
   rows.push(
     ['priced', (m) => String(m.counts.priced)],
     ['failed', (m) => String(m.counts.failed), (m) => m.counts.failed > 0],

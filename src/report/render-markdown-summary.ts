@@ -5,6 +5,7 @@
  * sections with the timelines and per-domain stats.
  */
 import { formatDurationMs } from '../units/duration.js';
+import { budgetVerdict, budgetVerdictCell } from './budget-verdict.js';
 import type { RunMetrics } from './compute-metrics.js';
 import { formatClockDateTime, formatClockTime } from './format-clock-time.js';
 import { formatMinutes } from './render-run-summary.js';
@@ -65,7 +66,10 @@ export function renderMarkdownSummary(options: { runs: readonly ReportRun[]; tim
       String(m.scrapfly.creditsCharged),
     ];
     if (direct) row.push(String(m.direct.requests), String(m.direct.blocked + m.direct.throttled));
-    if (budgetMs !== null) row.push(m.makespanMs <= budgetMs ? 'yes' : '**no**');
+    if (budgetMs !== null) {
+      const verdict = budgetVerdict(m, budgetMs);
+      row.push(verdict === 'within' ? 'yes' : `**${budgetVerdictCell(verdict)}**`);
+    }
     out.push(`| ${row.join(' | ')} |`);
   }
   out.push('');

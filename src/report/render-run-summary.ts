@@ -3,6 +3,7 @@
  * Pure: colour comes in as styles.
  */
 import { formatDurationMs } from '../units/duration.js';
+import { budgetVerdict, budgetVerdictCell } from './budget-verdict.js';
 import type { RunMetrics } from './compute-metrics.js';
 import { formatClockTime } from './format-clock-time.js';
 import type { TimelineStyles } from './timeline-styles.js';
@@ -13,12 +14,11 @@ export function renderRunSummary(options: { metrics: RunMetrics; description?: s
   const { metrics: m, styles } = options;
   const lines: string[] = [];
   lines.push(styles.heading(`Policy ${m.policy}`) + (options.description ? ` — ${options.description}` : ''));
+  const verdict = options.budgetMs === null || options.budgetMs === undefined ? null : budgetVerdict(m, options.budgetMs);
   const budget =
-    options.budgetMs === null || options.budgetMs === undefined
+    verdict === null
       ? ''
-      : m.makespanMs <= options.budgetMs
-        ? `   budget ${formatDurationMs(options.budgetMs)}: within`
-        : `   budget ${formatDurationMs(options.budgetMs)}: ${styles.stall('EXCEEDED')}`;
+      : `   budget ${formatDurationMs(options.budgetMs as number)}: ${verdict === 'within' ? 'within' : verdict === 'exceeded' ? styles.stall('EXCEEDED') : styles.stall('not finished (stopped by the outage breaker)')}`;
   lines.push(
     `  makespan   ${formatDurationMs(m.makespanMs)} (${formatClockTime(m.startMs)} → ${formatClockTime(m.endMs)})   lower bound ${formatDurationMs(m.lowerBoundMs)} (ratio ${m.makespanRatio.toFixed(2)})${budget}`,
   );
@@ -83,7 +83,7 @@ export function renderComparisonTable(options: { rows: readonly RunMetrics[]; bu
       String(m.scrapfly.creditsCharged),
     ];
     if (direct) row.push(String(m.direct.requests), String(m.direct.blocked + m.direct.throttled));
-    if (options.budgetMs !== null && options.budgetMs !== undefined) row.push(m.makespanMs <= options.budgetMs ? 'yes' : 'no');
+    if (options.budgetMs !== null && options.budgetMs !== undefined) row.push(budgetVerdictCell(budgetVerdict(m, options.budgetMs)));
     return row;
   });
   return renderTextTable({ header, rows, align: header.map((_, i) => (i === 0 ? 'l' : 'r')) });

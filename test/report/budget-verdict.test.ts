@@ -1,0 +1,62 @@
+/**
+ * A batch the outage breaker stopped did not finish: its makespan (the time to the stop) says
+ * nothing of the budget, so every report shows it as stopped, never as within the budget.
+ */
+import { describe, expect, it } from 'vitest';
+import { budgetVerdict } from '../../src/report/budget-verdict.js';
+import { renderHtmlReport } from '../../src/report/render-html-report.js';
+import { renderMarkdownSummary } from '../../src/report/render-markdown-summary.js';
+import { renderComparisonTable, renderRunSummary } from '../../src/report/render-run-summary.js';
+import { PLAIN_STYLES } from '../../src/report/timeline-styles.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { simulateReportRuns } from './support/small-run.js';
+
+const policy = (name: string, extra: Record<string, unknown>) => ({
+  name,
+  workers: 3,
+  tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }],
+  retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } },
+  ...extra,
+});
+
+const scenario = parseScenario({
+  source: 'outage.json',
+  json: {
+    name: 'outage',
+    seed: 3,
+    startAt: '2025-08-06T03:00:00Z',
+    budget: '15m',
+    items: { count: 40, domains: { 'a.example': 1 } },
+    world: {
+      account: { concurrency: 4 },
+      behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } },
+      // The API refuses every connection from 10 s on.
+      network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] },
+    },
+    policies: [policy('breaker', { outageBreaker: { consecutiveFailures: 5 } }), policy('no-breaker', {})],
+  },
+});
+
+describe('the budget verdict of a batch the outage breaker stopped', () => {
+  it('is "stopped" in the terminal, Markdown and HTML reports, while a finished batch keeps its verdict by makespan', async () => {
+    const runs = await simulateReportRuns(scenario);
+    const [stopped, finished] = runs.map((r) => r.metrics);
+    // The stopped batch is far inside the budget by its makespan: the verdict must not say so.
+    expect(stopped!.outage).not.toBeNull();
+    expect(stopped!.makespanMs).toBeLessThan(60_000);
+    expect(budgetVerdict(stopped!, 900_000)).toBe('stopped');
+    expect(finished!.outage).toBeNull();
+    expect(budgetVerdict(finished!, 900_000)).toBe('within');
+    expect(budgetVerdict(finished!, 60_000)).toBe('exceeded');
+
+    const table = renderComparisonTable({ rows: [stopped!, finished!], budgetMs: 900_000 }).split('\n');
+    expect(table.find((l) => l.startsWith('breaker '))).toMatch(/ stopped$/);
+    expect(table.find((l) => l.startsWith('no-breaker'))).toMatch(/ yes$/);
+    expect(renderRunSummary({ metrics: stopped!, budgetMs: 900_000, styles: PLAIN_STYLES })).toContain('budget 15m00s: not finished (stopped by the outage breaker)');
+
+    const md = renderMarkdownSummary({ runs, budgetMs: 900_000 });
+    expect(md).toMatch(/\| \*\*breaker\*\* \|.*\| \*\*stopped\*\* \|\n/);
+    const html = renderHtmlReport({ runs, budgetMs: 900_000 });
+    expect(html).toContain('within budget 15m00s</th><td class="bad">stopped</td><td>yes</td>');
+  });
+});
