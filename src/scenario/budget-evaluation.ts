@@ -94,14 +94,35 @@ export interface BudgetVerdict {
   makespan: MakespanSummary;
 }
 
+/**
+ * The threshold every budget holds without saying so: no run stopped by the outage breaker (a
+ * stopped batch did not finish, so its makespan, the time to the stop, meets any time bound).
+ * Added only where a run was stopped and the budget does not name `stopped` itself.
+ */
+export const IMPLICIT_STOP_THRESHOLD: BudgetThreshold = {
+  text: 'stopped max <= 0 (implied: a batch the outage breaker stopped did not finish)',
+  metric: 'stopped',
+  kind: 'count',
+  aggregate: { kind: 'max' },
+  operator: '<=',
+  bound: 0,
+};
+
+/** `thresholds`, with IMPLICIT_STOP_THRESHOLD when a run of `samples` was stopped and none names `stopped`. */
+export function withImplicitThresholds(thresholds: readonly BudgetThreshold[], samples: readonly RunSample[]): readonly BudgetThreshold[] {
+  if (thresholds.some((t) => t.metric === 'stopped') || !samples.some((s) => sampleValue(s, 'stopped') > 0)) return thresholds;
+  return [...thresholds, IMPLICIT_STOP_THRESHOLD];
+}
+
 /** Judges `entry` for `policy` over that policy's `samples`. */
 export function evaluateBudget(options: { entry: BudgetEntry; policy: string; samples: readonly RunSample[] }): BudgetVerdict {
   const { entry, samples } = options;
-  const thresholds = entry.thresholds.map((threshold) => evaluateThreshold({ threshold, samples }));
+  const judged = withImplicitThresholds(entry.thresholds, samples);
+  const thresholds = judged.map((threshold) => evaluateThreshold({ threshold, samples }));
   const exceeded = thresholds.some((t) => !t.met);
   let runsOver = 0;
   for (const sample of samples) {
-    if (entry.thresholds.some((t) => !meetsBound(sampleValue(sample, t.metric), t.operator, t.bound))) runsOver++;
+    if (judged.some((t) => !meetsBound(sampleValue(sample, t.metric), t.operator, t.bound))) runsOver++;
   }
   return {
     entry,
@@ -118,6 +139,6 @@ export function evaluateBudget(options: { entry: BudgetEntry; policy: string; sa
 
 /** Whether every threshold in `thresholds` is met over `samples` (for sweeps and the test helper). */
 export function meetsThresholds(options: { thresholds: readonly BudgetThreshold[]; samples: readonly RunSample[] }): { met: boolean; results: ThresholdResult[] } {
-  const results = options.thresholds.map((threshold) => evaluateThreshold({ threshold, samples: options.samples }));
+  const results = withImplicitThresholds(options.thresholds, options.samples).map((threshold) => evaluateThreshold({ threshold, samples: options.samples }));
   return { met: results.every((r) => r.met), results };
 }

@@ -37,6 +37,7 @@ export const BUDGET_METRICS: readonly BudgetMetric[] = [
   { name: 'stalls', kind: 'count', description: 'attempts longer than the stall threshold', read: (m) => m.stalls.count },
   { name: 'stalled-worker-time', kind: 'duration', description: 'worker time lost to stalled attempts', read: (m) => m.stalls.blockedWorkerMs },
   { name: 'all-stalled', kind: 'duration', description: 'time during which every worker was stalled', read: (m) => m.stalls.allWorkersStalledMs },
+  { name: 'stopped', kind: 'count', description: '1 when the outage breaker stopped the run (the batch did not finish), else 0', read: (m) => (m.outage === null ? 0 : 1) },
 ];
 
 /** Other spellings accepted in expressions. */

@@ -14,14 +14,15 @@
  * when a threshold is not met; the message shows the measured distribution and the seeds of the
  * worst runs (replay one with `batchscope simulate <scenario> -p <policy> --seed N`). A bare
  * duration (`'15m'`, or a number of ms) means `makespan <= 15m` in every run; anything else is a
- * budget expression (see the README). Runs on worker threads when the package is built, in-process
+ * budget expression (see the README). A run the outage breaker stopped fails it, as in `check`.
+ * Runs on worker threads when the package is built, in-process
  * otherwise.
  */
 import { loadScenarioFile } from '../cli/load-scenario-file.js';
 import type { Policy } from '../engine/policy.js';
 import { BatchscopeError, UsageError } from '../errors.js';
 import { runSimulationPool } from '../node/run-simulation-pool.js';
-import { evaluateThreshold, summarizeMakespan, type MakespanSummary, type ThresholdResult } from '../scenario/budget-evaluation.js';
+import { evaluateThreshold, summarizeMakespan, withImplicitThresholds, type MakespanSummary, type ThresholdResult } from '../scenario/budget-evaluation.js';
 import { isUpperBound, meetsBound, parseBudgetExpression, type BudgetThreshold } from '../scenario/budget-expression.js';
 import { formatBudgetMargin, formatBudgetValue, formatShare } from '../scenario/budget-format.js';
 import { sampleValue, type RunSample } from '../scenario/budget-metrics.js';
@@ -93,7 +94,7 @@ export async function expectBatchWithinBudget(
     scenario: loaded.name,
     policy: chosen.name,
     seeds,
-    thresholds: thresholds.map((threshold) => evaluateThreshold({ threshold, samples })),
+    thresholds: withImplicitThresholds(thresholds, samples).map((threshold) => evaluateThreshold({ threshold, samples })),
     makespan: summarizeMakespan(samples),
     samples,
   };

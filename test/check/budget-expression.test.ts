@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBudgetEntries } from '../../src/scenario/budget-entries.js';
+import { parseBudgetEntries, type BudgetEntry } from '../../src/scenario/budget-entries.js';
 import { evaluateBudget, evaluateThreshold } from '../../src/scenario/budget-evaluation.js';
 import { parseBudgetExpression, type BudgetThreshold } from '../../src/scenario/budget-expression.js';
 import type { RunSample } from '../../src/scenario/budget-metrics.js';
@@ -116,5 +116,27 @@ describe('budgets in a scenario', () => {
     ['makespan < 15m', 'budgets must be an array, got "makespan < 15m"'],
   ])('rejects %j with the file, the field and the value', (budgets, message) => {
     expect(() => load(budgets)).toThrow(`Failed to load scenario tiny.json: ${message}`);
+  });
+});
+
+describe('a run the outage breaker stopped', () => {
+  const stoppedSamples = (stopped: number[]): RunSample[] => stopped.map((s, i) => ({ seed: 100 + i, values: { makespan: 12_000, stopped: s } }));
+  const entry = (thresholds: string[]): BudgetEntry => ({ index: 0, path: 'budgets[0]', policies: ['p'], expect: 'pass', thresholds: thresholds.map((t) => parse(t)), description: '' });
+
+  it('fails a time budget it would meet by its makespan to the stop, on an implied threshold that says why', () => {
+    const verdict = evaluateBudget({ entry: entry(['makespan p95 < 15m']), policy: 'p', samples: stoppedSamples([0, 1, 0]) });
+    expect(verdict.thresholds.map((t) => [t.threshold.text, t.met, t.measured, t.margin])).toEqual([
+      ['makespan p95 < 15m', true, 12_000, 888_000],
+      ['stopped max <= 0 (implied: a batch the outage breaker stopped did not finish)', false, 1, -1],
+    ]);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.runsOver).toBe(1);
+  });
+
+  it('adds nothing where no run was stopped, or where the budget names stopped itself', () => {
+    expect(evaluateBudget({ entry: entry(['makespan p95 < 15m']), policy: 'p', samples: stoppedSamples([0, 0]) }).thresholds).toHaveLength(1);
+    const named = evaluateBudget({ entry: entry(['makespan p95 < 15m', 'stopped mean <= 0.5']), policy: 'p', samples: stoppedSamples([0, 1]) });
+    expect(named.thresholds.map((t) => t.threshold.text)).toEqual(['makespan p95 < 15m', 'stopped mean <= 0.5']);
+    expect(named.ok).toBe(true);
   });
 });

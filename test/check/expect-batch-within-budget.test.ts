@@ -49,3 +49,42 @@ describe('the package entry point', () => {
     expect(out.trim()).toBe('function function');
   });
 });
+
+describe('a batch the outage breaker stopped', () => {
+  it('fails the helper on the implied threshold, as it fails check, though its makespan to the stop meets the bound', async () => {
+    // 3 workers price 2 s items until the API refuses every connection at 10 s; the breaker stops the batch at 11.7 s.
+    const scenario = parseScenario({
+      source: 'outage.json',
+      json: {
+        name: 'outage',
+        seed: 3,
+        startAt: '2025-08-06T03:00:00Z',
+        items: { count: 40, domains: { 'a.example': 1 } },
+        world: {
+          account: { concurrency: 4 },
+          behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } },
+          network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] },
+        },
+        policies: [
+          {
+            name: 'breaker',
+            workers: 3,
+            tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }],
+            retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } },
+            outageBreaker: { consecutiveFailures: 5 },
+          },
+        ],
+      },
+    });
+    const error = await expectBatchWithinBudget(scenario, 'breaker', '15m', { seeds: 2, threads: 0 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    const report = (error as BudgetExceededError).report;
+    expect(report.thresholds.map((t) => [t.threshold.text, t.met, t.measured])).toEqual([
+      ['makespan <= 15m00s', true, 11_700],
+      ['stopped max <= 0 (implied: a batch the outage breaker stopped did not finish)', false, 1],
+    ]);
+  });
+});
