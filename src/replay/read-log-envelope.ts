@@ -12,6 +12,7 @@ import { compileTimeFormat, type TimeFormatReader } from './parse-time-format.js
 import { parseLogfmt, readLogfmtKeys } from './read-logfmt.js';
 import { createPrefixFieldReader, stripPrefixFields, type PrefixFields } from './strip-prefix-fields.js';
 import { createTextStamp, readStampValue, readTextStamp, skipFieldSeparators, type TextStamp } from './read-text-stamp.js';
+import { splitDockerLine, type DockerFields } from './split-docker-line.js';
 
 export { parseLogfmt } from './read-logfmt.js';
 export { stripPrefixFields } from './strip-prefix-fields.js';
@@ -155,7 +156,8 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
         },
       };
     case 'json':
-    case 'docker-json':
+    case 'docker-json': {
+      const docker: DockerFields = { log: '', stream: '', time: '' };
       return {
         dialect,
         get reason() {
@@ -163,6 +165,7 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
         },
         read(line, out) {
           if (line.charCodeAt(0) !== 123) return 'untimed';
+          if (dialect === 'docker-json' && splitDockerLine(line, docker)) return readDocker(docker.log, docker.stream, docker.time, out, readTime, zone, stamp, strip) ? 'ok' : 'untimed';
           let value: unknown;
           try {
             value = JSON.parse(line);
@@ -171,7 +174,11 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
           }
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('expected a JSON object');
           const obj = value as Record<string, unknown>;
-          if (dialect === 'docker-json') return readDocker(obj, out, readTime, zone, stamp, strip) ? 'ok' : 'untimed';
+          if (dialect === 'docker-json') {
+            const log = obj['log'];
+            if (typeof log !== 'string') return 'untimed';
+            return readDocker(withoutNewline(log), obj['stream'], obj['time'], out, readTime, zone, stamp, strip) ? 'ok' : 'untimed';
+          }
           const time = pickKey(obj, TIME_KEYS);
           if (time === undefined) return 'untimed';
           if (!readTime(time, out)) return bad(`the time ${JSON.stringify(time)} is not a timestamp`);
@@ -182,6 +189,7 @@ export function createEnvelopeReader(dialect: LogDialect, options: EnvelopeOptio
           return 'ok';
         },
       };
+    }
     case 'logfmt': {
       const logfmtValues: Array<string | undefined> = [];
       return {
@@ -237,14 +245,18 @@ export function compileLinePattern(pattern: string): RegExp {
   return re;
 }
 
-/** Docker's json-file driver: `{"log": "<the line>\n", "stream": "stdout", "time": "<RFC 3339>"}`. */
-function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: unknown, out: Envelope) => boolean, zone: NaiveZone, stamp: TextStamp, strip: (line: string, from: number) => PrefixFields): boolean {
-  const log = obj['log'];
-  if (typeof log !== 'string') return false;
-  const text = log.endsWith('\n') ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
+/** `log` without its final newline (\n or \r\n). */
+function withoutNewline(log: string): string {
+  return log.endsWith('\n') ? log.slice(0, log.endsWith('\r\n') ? -2 : -1) : log;
+}
+
+/**
+ * Docker's json-file driver: `{"log": "<the line>\n", "stream": "stdout", "time": "<RFC 3339>"}`;
+ * `text` is the line without its newline, `stream` and `dockerTime` the other two values as read.
+ */
+function readDocker(text: string, stream: unknown, dockerTime: unknown, out: Envelope, readTime: (v: unknown, out: Envelope) => boolean, zone: NaiveZone, stamp: TextStamp, strip: (line: string, from: number) => PrefixFields): boolean {
   // Docker's own clock is UTC with nanoseconds: the reliable one. The application's own stamp
   // inside the line (often a naive local time) is stripped from the message.
-  const dockerTime = obj['time'];
   const inner = readTextStamp(text, stamp, zone);
   // Reading Docker's time reuses the holder: what the inner stamp said is kept first.
   const innerAtMs = stamp.atMs;
@@ -265,7 +277,7 @@ function readDocker(obj: Record<string, unknown>, out: Envelope, readTime: (v: u
   } else {
     const fields = strip(text, 0);
     out.message = text.slice(fields.messageStart);
-    out.level = fields.level ?? (obj['stream'] === 'stderr' ? 'stderr' : null);
+    out.level = fields.level ?? (stream === 'stderr' ? 'stderr' : null);
   }
   return true;
 }
