@@ -17,7 +17,7 @@ import { ENGINE_STREAM } from '../mock/random-streams.js';
 import { startMockHttpServer } from '../node/mock-http-server.js';
 import { createSeededRandom } from '../random/seeded-random.js';
 import { parseScenarioText } from '../scenario/parse-scenario.js';
-import { simulatePolicy, SIMULATION_API_KEY } from '../scenario/simulate-policy.js';
+import { simulatePolicy, SIMULATION_API_KEY } from '../simulation/simulate-policy.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {

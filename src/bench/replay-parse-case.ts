@@ -12,7 +12,7 @@ import { readLogLines } from '../node/read-log-lines.js';
 import { createLogParser } from '../replay/create-log-parser.js';
 import { diagnoseRun } from '../replay/diagnose-run.js';
 import { parseLog } from '../replay/parse-log.js';
-import { replayLog } from '../replay/replay-log.js';
+import { replayLog } from '../simulation/replay-log.js';
 
 const [file = '', mode = 'parse', linePattern, timeFormat] = process.argv.slice(2);
 

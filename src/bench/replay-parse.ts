@@ -5,7 +5,7 @@
  * copy, then streams each through the parser in its own process (median wall time of 3, peak RSS)
  * and runs a full replay (parse + diagnose) of the big ones. --quick skips the 1,000,000-line files.
  */
-import { describeSimulationRun } from '../scenario/simulate-policy.js';
+import { describeSimulationRun } from '../simulation/simulate-policy.js';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { formatRunLog, type RunLogHeader } from '../events/run-log.js';
 import { formatClockDateTime } from '../report/format-clock-time.js';
-import { simulatePolicy } from '../scenario/simulate-policy.js';
+import { simulatePolicy } from '../simulation/simulate-policy.js';
 import { createSyntheticScenario } from '../scenario/synthetic-scenario.js';
 import { renderTextTable } from '../report/render-text-table.js';
 

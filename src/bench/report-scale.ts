@@ -16,7 +16,8 @@ import { existsSync } from 'node:fs';
 import { launchChromium, resolveChromiumPath } from '../node/launch-chromium.js';
 import { writeRunReport } from '../node/write-run-report.js';
 import { createFileEventLineSpools } from '../node/file-event-line-spool.js';
-import { buildSimulationReportRuns, simulateAndMeasure } from '../report/build-simulation-report-runs.js';
+import { buildSimulationReportRuns } from '../report/build-simulation-report-runs.js';
+import { simulateAndMeasure } from '../simulation/simulate-and-measure.js';
 import { createSyntheticScenario } from '../scenario/synthetic-scenario.js';
 
 const items = Number(process.argv[2] ?? 100_000);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { EventSink } from '../ports.js';
 import { serializeEvents } from '../events/serialize-events.js';
 import { parseScenarioText } from '../scenario/parse-scenario.js';
-import { simulatePolicy, type MockFace } from '../scenario/simulate-policy.js';
+import { simulatePolicy, type MockFace } from '../simulation/simulate-policy.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import { createSyntheticScenario } from '../scenario/synthetic-scenario.js';
 import { runBareModel } from './bare-model.js';

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { LatencySpec } from '../latency/latency-spec.js';
 import { DEFAULT_NETWORK } from '../mock/network-spec.js';
-import { simulateAndMeasure } from '../report/build-simulation-report-runs.js';
+import { simulateAndMeasure } from '../simulation/simulate-and-measure.js';
 import { renderTextTable } from '../report/render-text-table.js';
 import { parseScenarioText } from '../scenario/parse-scenario.js';
 import type { Scenario } from '../scenario/scenario-types.js';

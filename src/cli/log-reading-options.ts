@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { readLogLines } from '../node/read-log-lines.js';
 import { diagnoseRun } from '../replay/diagnose-run.js';
-import type { FitInput } from '../replay/fit-world.js';
+import type { FitInput } from '../simulation/fit-world.js';
 import { DEFAULT_MIN_DURATION_MS } from '../replay/estimate-concurrency.js';
 import type { ParsedLog } from '../replay/log-records.js';
 import { parseTimeZone, UTC_ZONE, type NaiveZone } from '../replay/naive-zone.js';

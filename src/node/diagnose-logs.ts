@@ -6,11 +6,11 @@
  */
 import { CLIENT_PRESETS, DEFAULT_TIERS, type ClientSpec, type Policy } from '../engine/policy.js';
 import { buildReplayScenario } from '../replay/build-replay-scenario.js';
-import type { FitInput } from '../replay/fit-world.js';
+import type { FitInput } from '../simulation/fit-world.js';
 import { formatPolicyJson } from '../replay/format-policy-json.js';
 import type { LoggedRun, ParsedLog } from '../replay/log-records.js';
-import { replayLog, type ReplayReportRun } from '../replay/replay-log.js';
-import { replayPolicies } from '../replay/replay-policies.js';
+import { replayLog, type ReplayReportRun } from '../simulation/replay-log.js';
+import { replayPolicies } from '../simulation/replay-policies.js';
 import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
 import { parseBudgetExpression, type BudgetThreshold } from '../scenario/budget-expression.js';
 import type { RunSample } from '../scenario/budget-metrics.js';

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Policy } from '../engine/policy.js';
 import { BatchscopeError, CancelledError } from '../errors.js';
 import type { RunSample } from '../scenario/budget-metrics.js';
-import { sampleBudgetRun } from '../scenario/budget-sample.js';
+import { sampleBudgetRun } from '../simulation/sample-budget-run.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 
 /** One simulation: a scenario (index into `scenarios`), a policy and a seed. */

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchscopeError } from '../errors.js';
-import { sampleBudgetRun } from '../scenario/budget-sample.js';
+import { sampleBudgetRun } from '../simulation/sample-budget-run.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import type { SimulationWorkerData, SimulationWorkerReply, SimulationWorkerRequest } from './run-simulation-pool.js';
 

@@ -10,7 +10,8 @@ import { renderBudgetCheckMarkdown } from '../scenario/budget-report-markdown.js
 import { pickRepresentativeSeed } from '../scenario/budget-sample.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import { writeRunReport, type RunReportInput } from './write-run-report.js';
-import { simulateAndMeasure, toReportRun } from '../report/build-simulation-report-runs.js';
+import { toReportRun } from '../report/build-simulation-report-runs.js';
+import { simulateAndMeasure } from '../simulation/simulate-and-measure.js';
 
 /**
  * Writes the folders under `rootDir` and records each folder in `result` (`reportDir`). Scenarios

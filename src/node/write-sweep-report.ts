@@ -9,7 +9,8 @@ import type { Scenario } from '../scenario/scenario-types.js';
 import { renderSweepMarkdown } from '../sweep/render-sweep-text.js';
 import { buildSweepCsv, buildSweepJson, type SweepResult } from '../sweep/sweep-result.js';
 import { writeRunReport, type RunReportInput, type WrittenReport } from './write-run-report.js';
-import { simulateAndMeasure, toReportRun } from '../report/build-simulation-report-runs.js';
+import { toReportRun } from '../report/build-simulation-report-runs.js';
+import { simulateAndMeasure } from '../simulation/simulate-and-measure.js';
 
 /** Writes the folder `<rootDir>/<scenario>/<runId>/`. The caller owns `signal`. */
 export async function writeSweepReport(options: {

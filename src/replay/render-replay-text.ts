@@ -33,7 +33,7 @@ export function describeStallCandidates(candidates: readonly StallCandidate[]): 
   return candidates.map((c) => `${c.machine} ${formatProbability(c.probability)}`).join(', ');
 }
 import { renderTextTable } from '../report/render-text-table.js';
-import type { FittedWorldSummary } from './fit-world.js';
+import type { FittedWorldSummary } from './fitted-world.js';
 
 const LABEL_WIDTH = 10;
 const VERDICT_LABEL: Record<Hypothesis['verdict'], string> = { fits: 'FITS', unlikely: 'UNLIKELY', rejected: 'REJECTED' };

@@ -3,7 +3,7 @@ import type { BatchEvent } from '../events/batch-event.js';
 import type { RunMetrics } from '../report/compute-metrics.js';
 import type { ReplayComparison } from './compare-replay.js';
 import type { Diagnosis } from './diagnosis-types.js';
-import type { FittedWorldSummary } from './fit-world.js';
+import type { FittedWorldSummary } from './fitted-world.js';
 import type { LogFormat, LogLineCounts, LoggedRun } from './log-records.js';
 import type { LogDialect } from './read-log-envelope.js';
 

@@ -1,5 +1,5 @@
 /** The `--json` shape of a simulation: one object, one entry per policy. */
-import type { SimulationRun } from '../scenario/simulate-policy.js';
+import type { SimulationRun } from '../events/simulation-run.js';
 import type { RunMetrics } from './compute-metrics.js';
 
 export interface SimulationJson {

@@ -1,17 +1,8 @@
 /**
- * One Monte Carlo run for the CI gate and sweeps: simulates a policy with one seed on the direct
- * mock face and reduces the run to a RunSample. Deterministic for a given scenario, policy and seed.
+ * The seeds of a Monte Carlo sample for the CI gate and sweeps, and the representative run of a
+ * sample (src/simulation/sample-budget-run.ts runs one seed). Pure.
  */
-import type { Policy } from '../engine/policy.js';
-import { measureRun, sampleValue, type RunSample } from './budget-metrics.js';
-import type { Scenario } from './scenario-types.js';
-import { simulateAndMeasure } from '../report/build-simulation-report-runs.js';
-
-/** Simulates `policy` on `scenario` with `seed` and measures it. The caller owns `signal`. */
-export async function sampleBudgetRun(options: { scenario: Scenario; policy: Policy; seed: number; stallThresholdMs?: number; signal?: AbortSignal }): Promise<RunSample> {
-  const { metrics } = await simulateAndMeasure({ ...options, runLog: false });
-  return measureRun({ metrics, seed: options.seed });
-}
+import { sampleValue, type RunSample } from './budget-metrics.js';
 
 /** The seeds of a Monte Carlo sample: `count` consecutive seeds from `firstSeed`. */
 export function listSeeds(options: { firstSeed: number; count: number }): number[] {

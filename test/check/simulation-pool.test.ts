@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/load-scenario-file.js';
 import { CancelledError } from '../../src/errors.js';
 import { runSimulationPool } from '../../src/node/run-simulation-pool.js';
-import { sampleBudgetRun } from '../../src/scenario/budget-sample.js';
+import { sampleBudgetRun } from '../../src/simulation/sample-budget-run.js';
 import type { Policy } from '../../src/engine/policy.js';
 
 const root = new URL('../..', import.meta.url).pathname;

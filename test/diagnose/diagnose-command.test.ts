@@ -12,7 +12,7 @@ import type { BatchEvent } from '../../src/events/batch-event.js';
 import { formatRunLog } from '../../src/events/run-log.js';
 import { renderTextLog } from '../../src/replay/render-text-log.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { describeSimulationRun, simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { describeSimulationRun, simulatePolicy } from '../../src/simulation/simulate-policy.js';
 import { parseScenarioText } from '../../src/scenario/parse-scenario.js';
 import { checkWorld } from '../../src/node/diagnose-logs.js';
 import { runCliCaptured } from '../support/run-cli-in-process.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptEndEvent, AttemptStartEvent } from '../../src/events/batch-event.js';
 import { formatPolicyJson } from '../../src/replay/format-policy-json.js';
 import { computeMetrics } from '../../src/report/compute-metrics.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 import { eventsText, loadJson } from '../support/simulate-json.js';
 
 const START = Date.parse('2025-08-06T03:00:00Z');

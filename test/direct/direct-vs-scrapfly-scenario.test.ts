@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../src/report/compute-metrics.js';
 import { parseScenarioText } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 const path = new URL('../../scenarios/direct-vs-scrapfly.json', import.meta.url);
 const scenario = parseScenarioText({ text: readFileSync(path, 'utf8'), source: 'scenarios/direct-vs-scrapfly.json' });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchEvent } from '../../src/events/batch-event.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 function scenario(policy: Record<string, unknown>) {
   return parseScenario({

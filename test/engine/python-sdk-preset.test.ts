@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptEndEvent, BatchEvent } from '../../src/events/batch-event.js';
 import { PYTHON_SDK_CLIENT } from '../../src/engine/policy.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 async function runOne(network: Record<string, unknown>) {
   const scenario = parseScenario({

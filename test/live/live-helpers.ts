@@ -8,7 +8,7 @@ import { createPriceExtractor } from '../../src/extract/extract-price.js';
 import { openStore } from '../../src/live/open-store.js';
 import { createLiveBatch, type LiveBatchOutcome } from '../../src/live/run-live-batch.js';
 import { createUndiciTransport } from '../../src/live/undici-transport.js';
-import { simulatePolicy, type SimulationRun } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy, type SimulationRun } from '../../src/simulation/simulate-policy.js';
 import { createCollectingSink } from '../../src/events/collect-events.js';
 import type { BatchEvent } from '../../src/events/batch-event.js';
 import { startMockHttpServer, type MockHttpServer } from '../../src/node/mock-http-server.js';

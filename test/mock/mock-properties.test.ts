@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatchEvent } from '../../src/events/batch-event.js';
 import { scenarioJson } from '../support/arbitraries.js';
 import { eventsText, loadJson } from '../support/simulate-json.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 /**
  * Random scenarios pushed towards the account's limits: more workers than the plan allows, client

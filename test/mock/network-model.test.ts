@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AttemptEndEvent, BatchEvent } from '../../src/events/batch-event.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 const T0 = Date.parse('2025-08-06T03:00:00Z');
 

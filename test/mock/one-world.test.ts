@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCorrelationId, type BatchEvent } from '../../src/events/batch-event.js';
 import { startMockHttpServer, VIRTUAL_TIME_HEADER, type MockHttpServer } from '../../src/node/mock-http-server.js';
 import { parseScenarioText } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 import { buildScrapeQuery } from '../../src/scrapfly/scrape-params.js';
 
 const scenario = parseScenarioText({ text: readFileSync(new URL('../../scenarios/incident-2025-08-06.json', import.meta.url), 'utf8'), source: 'incident' });

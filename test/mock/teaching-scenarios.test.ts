@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/scenario/scenario-types.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 function load(name: string): Scenario {
   const path = new URL(`../../scenarios/${name}`, import.meta.url);

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { BatchEvent } from '../../src/events/batch-event.js';
 import { formatRunLog, RUN_LOG_VERSION, type RunLogHeader } from '../../src/events/run-log.js';
 import { parseLog } from '../../src/replay/parse-log.js';
-import { replayLog } from '../../src/replay/replay-log.js';
+import { replayLog } from '../../src/simulation/replay-log.js';
 import { parseScenario, parseScenarioText } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 
 const incident = parseScenarioText({ text: readFileSync(new URL('../../scenarios/incident-2025-08-06.json', import.meta.url), 'utf8'), source: 'incident' });
 

@@ -4,14 +4,14 @@
  * with stall point masses in a latency mixture), run on the engine to produce logs in both
  * formats.
  */
-import { describeSimulationRun } from '../../src/scenario/simulate-policy.js';
+import { describeSimulationRun } from '../../src/simulation/simulate-policy.js';
 import fc from 'fast-check';
 import type { BatchEvent } from '../../src/events/batch-event.js';
 import { formatRunLog, type RunLogHeader } from '../../src/events/run-log.js';
 import { renderTextLog } from '../../src/replay/render-text-log.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/scenario/scenario-types.js';
-import { simulatePolicy, type SimulationRun } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy, type SimulationRun } from '../../src/simulation/simulate-policy.js';
 
 export const STALL_THRESHOLD_MS = 60_000;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLog } from '../../src/replay/parse-log.js';
-import { replayLog } from '../../src/replay/replay-log.js';
+import { replayLog } from '../../src/simulation/replay-log.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../scenarios/logs/${name}`, import.meta.url), 'utf8').split('\n');
 

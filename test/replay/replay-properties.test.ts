@@ -5,7 +5,7 @@ import { compareReplay } from '../../src/replay/compare-replay.js';
 import { diagnoseRun } from '../../src/replay/diagnose-run.js';
 import { parseLog } from '../../src/replay/parse-log.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 import { generateLog, logModel, STALL_THRESHOLD_MS, type GeneratedLog } from './log-models.js';
 
 /** Diagnoses one rendering of a generated log and replays the scenario it emits. */

@@ -10,7 +10,7 @@ import { renderTerminalTimeline } from '../../src/report/render-terminal-timelin
 import { PLAIN_STYLES } from '../../src/report/timeline-styles.js';
 import { parseScenario, parseScenarioText } from '../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/scenario/scenario-types.js';
-import { simulatePolicy, type SimulationRun } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy, type SimulationRun } from '../../src/simulation/simulate-policy.js';
 
 const incident = parseScenarioText({ text: readFileSync(new URL('../../scenarios/incident-2025-08-06.json', import.meta.url), 'utf8'), source: 'incident' });
 

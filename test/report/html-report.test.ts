@@ -15,7 +15,7 @@ import type { ReportRun } from '../../src/report/report-run.js';
 import { loadSmallRun } from './support/small-run.js';
 import { buildSimulationReportRuns } from '../../src/report/build-simulation-report-runs.js';
 import { computeMetrics } from '../../src/report/compute-metrics.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 import { createSyntheticScenario } from '../../src/scenario/synthetic-scenario.js';
 
 /** Runs in the page: decodes a PNG and counts its colours and its share of non-white pixels. */

@@ -7,9 +7,10 @@ import { createEventLineSpool } from '../../src/events/event-line-spool.js';
 import { formatEventLines } from '../../src/events/run-log.js';
 import { createFileEventLineSpools } from '../../src/node/file-event-line-spool.js';
 import { writeRunReport } from '../../src/node/write-run-report.js';
-import { buildSimulationReportRuns, simulateAndMeasure } from '../../src/report/build-simulation-report-runs.js';
+import { buildSimulationReportRuns } from '../../src/report/build-simulation-report-runs.js';
+import { simulateAndMeasure } from '../../src/simulation/simulate-and-measure.js';
 import { projectRun } from '../../src/report/run-projection.js';
-import { simulatePolicy } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
 import { loadRepoScenario, simulateReportRuns } from './support/small-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'batchscope-streamed-'));

@@ -3,7 +3,7 @@ import type { BatchEvent } from '../../src/events/batch-event.js';
 import { serializeEvents } from '../../src/events/serialize-events.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/scenario/scenario-types.js';
-import { simulatePolicy, type MockFace, type SimulationRun } from '../../src/scenario/simulate-policy.js';
+import { simulatePolicy, type MockFace, type SimulationRun } from '../../src/simulation/simulate-policy.js';
 
 export function loadJson(json: unknown): Scenario {
   return parseScenario({ json, source: 'test' });

@@ -17,7 +17,7 @@ import { buildDiagnoseJson } from '../../diagnose/build-diagnose-json.js';
 import { renderDiagnoseHtml } from '../../diagnose/render-diagnose-html.js';
 import { renderDiagnoseText } from '../../diagnose/render-diagnose-text.js';
 import type { SlotRule } from '../../diagnose/search-world.js';
-import { selectRun } from '../../replay/replay-log.js';
+import { selectRun } from '../../simulation/replay-log.js';
 import { parseJsonc } from '../../scenario/parse-jsonc.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';

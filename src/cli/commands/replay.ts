@@ -14,7 +14,7 @@ import { createProgressReporter } from '../../node/create-progress-reporter.js';
 import { buildReplayJson } from '../../replay/build-replay-json.js';
 import { REPLAY_LATENCY_MODES, type ReplayLatencyMode } from '../../replay/build-replay-scenario.js';
 import { renderReplayText } from '../../replay/render-replay-text.js';
-import { replayLog, selectRun } from '../../replay/replay-log.js';
+import { replayLog, selectRun } from '../../simulation/replay-log.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
 import type { CliIo } from '../cli-io.js';
 import { describeLogReadingOptions, readLogFile, readLogReadingOptions, readOtherNights, type LogReadingOptions } from '../log-reading-options.js';

@@ -10,7 +10,8 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { makeRunId, writeRunReport, type WrittenReport } from '../../node/write-run-report.js';
 import { buildSimulationJson } from '../../report/build-simulation-json.js';
-import { buildSimulationReportRuns, simulateAndMeasure, type MeasuredSimulation } from '../../report/build-simulation-report-runs.js';
+import { buildSimulationReportRuns, type MeasuredSimulation } from '../../report/build-simulation-report-runs.js';
+import { simulateAndMeasure } from '../../simulation/simulate-and-measure.js';
 import { createFileEventLineSpools } from '../../node/file-event-line-spool.js';
 import type { Policy } from '../../engine/policy.js';
 import type { RunMetrics } from '../../report/compute-metrics.js';
@@ -18,7 +19,7 @@ import { renderComparisonTable, renderRunSummary } from '../../report/render-run
 import { renderTerminalTimeline } from '../../report/render-terminal-timeline.js';
 import { selectPolicies } from '../../scenario/select-policies.js';
 import type { Scenario } from '../../scenario/scenario-types.js';
-import type { MockFace, SimulationRun } from '../../scenario/simulate-policy.js';
+import type { MockFace, SimulationRun } from '../../simulation/simulate-policy.js';
 import type { CliIo } from '../cli-io.js';
 import { loadScenarioFile } from '../load-scenario-file.js';
 import { createTerminalStyles } from '../terminal-styles.js';

@@ -5,7 +5,7 @@ import { computeMetrics } from '../../../src/report/compute-metrics.js';
 import type { ReportRun } from '../../../src/report/report-run.js';
 import { parseScenarioText } from '../../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../../src/scenario/scenario-types.js';
-import { simulatePolicy } from '../../../src/scenario/simulate-policy.js';
+import { simulatePolicy } from '../../../src/simulation/simulate-policy.js';
 
 /** Loads a scenario file of the repository by its path from the root. */
 export function loadRepoScenario(path: string): Scenario {

@@ -2,49 +2,33 @@
  * Runs one policy of a scenario in simulation: the production engine on a virtual clock against
  * the mock Scrapfly API (direct face or msw face), with the scenario's seed. Deterministic: the same
  * scenario, policy, seed and face give byte-identical events.
+ * This is the composition root of a simulation: the one place that builds the clock, the mock,
+ * its face, the network and the random streams around the engine.
  */
 import { createVirtualClock } from '../clock/virtual-clock.js';
-import type { BatchResult } from '../engine/batch-types.js';
 import type { Policy } from '../engine/policy.js';
 import { runBatch } from '../engine/run-batch.js';
-import type { BatchEvent } from '../events/batch-event.js';
-import { RUN_LOG_VERSION, type RunLogHeader } from '../events/run-log.js';
 import { createCollectingSink, createFanOutSink } from '../events/collect-events.js';
 import { createDirectTransport } from '../mock/direct-transport.js';
-import { createMockCore, type MockStats } from '../mock/mock-core.js';
-import { createMswHandlers, createMswSiteHandlers } from '../mock/msw-handlers.js';
+import { createMockCore } from '../mock/mock-core.js';
+import { createMswHandlers, createMswSiteHandlers } from '../faces/msw-handlers.js';
 import { routeSiteRequests } from '../mock/route-site-requests.js';
 import { createSiteCore } from '../mock/site-core.js';
 import { isDirectTier } from '../engine/policy.js';
 import { SCRAPFLY_BASE_URL } from '../scrapfly/scrapfly-client.js';
-import { createMswTransport } from '../mock/msw-transport.js';
+import { createMswTransport } from '../faces/msw-transport.js';
 import { withInProcessHop } from '../mock/in-process-hop.js';
 import type { EventSink, Transport } from '../ports.js';
 import { createSeededRandom } from '../random/seeded-random.js';
-import type { Scenario } from './scenario-types.js';
+import type { Scenario } from '../scenario/scenario-types.js';
 import { INSTANT_NETWORK, isInstantNetwork } from '../mock/network-spec.js';
 import { createNetworkModel } from '../mock/network-model.js';
 import { withNetwork } from '../mock/network-transport.js';
+import type { MockFace, SimulationRun } from '../events/simulation-run.js';
 import { ENGINE_STREAM, MOCK_STREAM, NETWORK_STREAM, SITES_STREAM } from '../mock/random-streams.js';
-
-/** Which in-process face of the mock serves the run. */
-export type MockFace = 'direct' | 'msw';
 
 /** The key the simulated client sends; the mock accepts any non-empty key unless the scenario lists keys. */
 export const SIMULATION_API_KEY = 'scp-sim-0000000000';
-
-export interface SimulationRun {
-  scenario: string;
-  policy: Policy;
-  seed: number;
-  face: MockFace;
-  result: BatchResult;
-  /** Every engine and mock event, in order (unless `keepEvents` was false). */
-  events: BatchEvent[];
-  mock: MockStats;
-  /** Virtual-time steps the clock took. */
-  clockSteps: number;
-}
 
 /**
  * Simulates `policy` on `scenario`. Also drains the mock: server-side scrapes that outlive the
@@ -104,19 +88,4 @@ export async function simulatePolicy(options: {
   return { scenario: scenario.name, policy, seed, face, result, events: collector.events, mock: core.stats(), clockSteps: clock.firedTimers() };
 }
 
-/** The run log header of a simulated run of `scenario`. */
-export function describeSimulationRun(scenario: Scenario, run: SimulationRun): RunLogHeader {
-  return {
-    type: 'run.meta',
-    version: RUN_LOG_VERSION,
-    mode: 'simulation',
-    scenario: scenario.name,
-    seed: run.seed,
-    transport: run.face,
-    startMs: scenario.startMs,
-    batchId: run.result.batchId,
-    policy: run.policy,
-    items: scenario.items,
-    accountConcurrency: scenario.world.account.concurrency,
-  };
-}
+export { describeSimulationRun, type MockFace, type SimulationRun } from '../events/simulation-run.js';

@@ -11,77 +11,13 @@ import type { Policy } from '../engine/policy.js';
 import type { EventSink } from '../ports.js';
 import { quantileSorted } from '../report/quantile.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
-import { simulatePolicy } from '../scenario/simulate-policy.js';
-import { buildReplayScenario, fittedBehaviourJson, type ReplayScenario } from './build-replay-scenario.js';
-import { fitGroups, type FitGroup, type FitInput } from './fit-groups.js';
-import type { LatencyFit } from './fit-latency.js';
-import { formatPolicyJson } from './format-policy-json.js';
+import { simulatePolicy } from './simulate-policy.js';
+import { buildReplayScenario, fittedBehaviourJson, type ReplayScenario } from '../replay/build-replay-scenario.js';
+import { fitGroups, type FitGroup, type FitInput } from '../replay/fit-groups.js';
+import { countFittedSeeds, type FittedGroupSummary, type FittedWorld, type FittedWorldSummary } from '../replay/fitted-world.js';
+import { formatPolicyJson } from '../replay/format-policy-json.js';
 
-export type { FitInput } from './fit-groups.js';
-
-/** One group of the fitted world as replays report it. */
-export interface FittedGroupSummary {
-  domain: string;
-  /** The requests' feature level (run logs), or null for machine durations. */
-  level: string | null;
-  samples: number;
-  censored: number;
-  lognormal: LatencyFit['lognormal'];
-  /** The body's Kolmogorov–Smirnov distance on the group's uncensored samples. */
-  ks: LatencyFit['ks'];
-  failure: string | null;
-  stalls: number;
-  stallShare: number;
-  failureShare: number;
-  /** Where the group's body comes from: its own fit, the pooled one (its own could not be fitted), or all of it pooled (one group of machines). */
-  body: 'own' | 'pooled' | 'all-pooled';
-}
-
-/** What the fitted world is and what its runs over seeds gave (as replays report it). */
-export interface FittedWorldSummary {
-  /** Where its scenario was written, once it was. */
-  file: string | null;
-  /** The logs (and runs) the fit pooled. */
-  sources: string[];
-  /** `items`: machine durations; `requests`: a run log's requests, by domain and tier. */
-  basis: 'items' | 'requests';
-  /** The pooled model below, then each group: a domain (and a level) with its own model when its body fits. */
-  groups: FittedGroupSummary[];
-  lognormal: LatencyFit['lognormal'];
-  ks: LatencyFit['ks'];
-  /** Why there is no lognormal body, when there is none. */
-  failure: string | null;
-  /** Stalls among the pooled durations, and their share. */
-  stalls: number;
-  stallShare: number;
-  /** Share of items the logs show failing or timing out (among items whose outcome they show). */
-  failureShare: number;
-  /** Seeds run (1…seeds) and the baseline's makespans over them, ms. */
-  seeds: number;
-  makespanP50Ms: number;
-  makespanP95Ms: number;
-  makespanMinMs: number;
-  makespanMaxMs: number;
-  /** The logged night's makespan, ms, and the share of fitted runs at or below it (0–1). */
-  nightMakespanMs: number;
-  nightPercentile: number;
-}
-
-/** The fitted world: its scenario and its summary. */
-export interface FittedWorld {
-  scenario: ReplayScenario;
-  summary: FittedWorldSummary;
-}
-
-/** Fewest and most seeds; the count falls with the batch size so that the runs stay cheap. */
-const MIN_SEEDS = 5;
-const MAX_SEEDS = 40;
-const ITEM_RUNS_BUDGET = 400_000;
-
-/** How many seeds the fitted world of a batch of `items` items runs (fewer for a large batch). */
-export function countFittedSeeds(items: number): number {
-  return Math.max(MIN_SEEDS, Math.min(MAX_SEEDS, Math.floor(ITEM_RUNS_BUDGET / Math.max(1, items))));
-}
+export { countFittedSeeds, type FitInput, type FittedGroupSummary, type FittedWorld, type FittedWorldSummary } from '../replay/fitted-world.js';
 
 /** Builds the fitted world of `inputs[0]`'s batch and runs its baseline over seeds. */
 export async function buildFittedWorld(options: {

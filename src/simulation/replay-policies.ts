@@ -6,9 +6,9 @@
 import type { Policy } from '../engine/policy.js';
 import type { EventSink } from '../ports.js';
 import type { Scenario } from '../scenario/scenario-types.js';
-import { simulatePolicy, type SimulationRun } from '../scenario/simulate-policy.js';
-import { compareReplay, type ReplayComparison } from './compare-replay.js';
-import type { Timeline } from './reconstruct-timeline.js';
+import { simulatePolicy, type SimulationRun } from './simulate-policy.js';
+import { compareReplay, type ReplayComparison } from '../replay/compare-replay.js';
+import type { Timeline } from '../replay/reconstruct-timeline.js';
 
 export interface ReplayPolicyRun {
   policy: Policy;

@@ -4,8 +4,8 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { Clock } from '../ports.js';
-import type { MockCore } from './mock-core.js';
-import { serveMockRequest } from './serve-request.js';
+import type { MockCore } from '../mock/mock-core.js';
+import { serveMockRequest } from '../mock/serve-request.js';
 
 /** Handlers for /scrape (GET, POST, PUT, PATCH) and GET /account served by `core` on `clock`. */
 export function createMswHandlers(options: { core: MockCore; clock: Clock; baseUrl?: string }): HttpHandler[] {

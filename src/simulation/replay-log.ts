@@ -12,12 +12,12 @@ import { formatDurationMs } from '../units/duration.js';
 import { computeMetrics, type RunMetrics } from '../report/compute-metrics.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Scenario } from '../scenario/scenario-types.js';
-import { buildReplayScenario, type ReplayLatencyMode, type ReplayScenario } from './build-replay-scenario.js';
-import { diagnoseRun } from './diagnose-run.js';
-import type { LoggedRun, ParsedLog } from './log-records.js';
+import { buildReplayScenario, type ReplayLatencyMode, type ReplayScenario } from '../replay/build-replay-scenario.js';
+import { diagnoseRun } from '../replay/diagnose-run.js';
+import type { LoggedRun, ParsedLog } from '../replay/log-records.js';
 import { replayPolicies, type ReplayPolicyRun } from './replay-policies.js';
-import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from './replay-outcome.js';
-import { synthesizeTimelineEvents } from './synthesize-timeline-events.js';
+import { summarizeRuns, type CounterfactualRun, type ReplayOutcome } from '../replay/replay-outcome.js';
+import { synthesizeTimelineEvents } from '../replay/synthesize-timeline-events.js';
 import { buildFittedWorld, countFittedSeeds, type FitInput, type FittedWorld } from './fit-world.js';
 import type { EventSink } from '../ports.js';
 import { measureSimulationRun, toReportRun } from '../report/build-simulation-report-runs.js';
@@ -25,6 +25,8 @@ import { reportRunOfEvents, type ReportRun } from '../report/report-run.js';
 
 /** One run for a report folder. */
 export type ReplayReportRun = ReportRun;
+
+export { selectRun } from '../replay/select-run.js';
 
 export interface ReplayLogResult {
   outcome: ReplayOutcome;
@@ -34,18 +36,6 @@ export interface ReplayLogResult {
   scenario: ReplayScenario | null;
   /** Runs for a report: the logged run (run logs) or its reproduction (text logs), then the counterfactual runs. */
   reportRuns: ReplayReportRun[];
-}
-
-/** Picks a run by 1-based index, policy name or batch id; the first run when `selector` is null. */
-export function selectRun(log: ParsedLog, selector: string | null): LoggedRun {
-  if (selector === null) return log.runs[0] as LoggedRun;
-  const byIndex = /^\d+$/.test(selector) ? log.runs[Number(selector) - 1] : undefined;
-  const found = byIndex ?? log.runs.find((r) => r.policyName === selector || r.batchId === selector);
-  if (!found) {
-    const choices = log.runs.map((r) => `${r.index}${r.policyName ? ` (${r.policyName})` : ''}`).join(', ');
-    throw new UsageError(`--run ${selector} names no run of ${log.source}: it holds ${log.runs.length} run(s): ${choices}`);
-  }
-  return found;
 }
 
 /**
