@@ -6,28 +6,35 @@
 import type { ReplayScenario } from './build-replay-scenario.js';
 import type { LatencyFit } from './fit-latency.js';
 
-export type { FitInput } from '../replay/fit-groups.js';
+export type { FitInput } from './fit-groups.js';
+
+/** A fitted model: the world's pooled one or a group's. */
+export interface FittedModel {
+  lognormal: LatencyFit['lognormal'];
+  /** The body's Kolmogorov–Smirnov distance on the uncensored samples. */
+  ks: LatencyFit['ks'];
+  /** Why there is no lognormal body, when there is none. */
+  failure: string | null;
+  /** Stalls among the durations, and their share. */
+  stalls: number;
+  stallShare: number;
+  /** Share of items the logs show failing or timing out (among items whose outcome they show). */
+  failureShare: number;
+}
 
 /** One group of the fitted world as replays report it. */
-export interface FittedGroupSummary {
+export interface FittedGroupSummary extends FittedModel {
   domain: string;
   /** The requests' feature level (run logs), or null for machine durations. */
   level: string | null;
   samples: number;
   censored: number;
-  lognormal: LatencyFit['lognormal'];
-  /** The body's Kolmogorov–Smirnov distance on the group's uncensored samples. */
-  ks: LatencyFit['ks'];
-  failure: string | null;
-  stalls: number;
-  stallShare: number;
-  failureShare: number;
   /** Where the group's body comes from: its own fit, the pooled one (its own could not be fitted), or all of it pooled (one group of machines). */
   body: 'own' | 'pooled' | 'all-pooled';
 }
 
 /** What the fitted world is and what its runs over seeds gave (as replays report it). */
-export interface FittedWorldSummary {
+export interface FittedWorldSummary extends FittedModel {
   /** Where its scenario was written, once it was. */
   file: string | null;
   /** The logs (and runs) the fit pooled. */
@@ -36,15 +43,6 @@ export interface FittedWorldSummary {
   basis: 'items' | 'requests';
   /** The pooled model below, then each group: a domain (and a level) with its own model when its body fits. */
   groups: FittedGroupSummary[];
-  lognormal: LatencyFit['lognormal'];
-  ks: LatencyFit['ks'];
-  /** Why there is no lognormal body, when there is none. */
-  failure: string | null;
-  /** Stalls among the pooled durations, and their share. */
-  stalls: number;
-  stallShare: number;
-  /** Share of items the logs show failing or timing out (among items whose outcome they show). */
-  failureShare: number;
   /** Seeds run (1…seeds) and the baseline's makespans over them, ms. */
   seeds: number;
   makespanP50Ms: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { BudgetExceededError, expectBatchWithinBudget } from '../../src/testing/index.js';
+import { outagePolicy, outageScenario } from '../support/outage-scenario.js';
 import { tinyScenarioJson } from './tiny-scenario.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -53,29 +54,7 @@ describe('the package entry point', () => {
 describe('a batch the outage breaker stopped', () => {
   it('fails the helper on the implied threshold, as it fails check, though its makespan to the stop meets the bound', async () => {
     // 3 workers price 2 s items until the API refuses every connection at 10 s; the breaker stops the batch at 11.7 s.
-    const scenario = parseScenario({
-      source: 'outage.json',
-      json: {
-        name: 'outage',
-        seed: 3,
-        startAt: '2025-08-06T03:00:00Z',
-        items: { count: 40, domains: { 'a.example': 1 } },
-        world: {
-          account: { concurrency: 4 },
-          behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } },
-          network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] },
-        },
-        policies: [
-          {
-            name: 'breaker',
-            workers: 3,
-            tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }],
-            retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } },
-            outageBreaker: { consecutiveFailures: 5 },
-          },
-        ],
-      },
-    });
+    const scenario = outageScenario([outagePolicy('breaker', { outageBreaker: { consecutiveFailures: 5 } })]);
     const error = await expectBatchWithinBudget(scenario, 'breaker', '15m', { seeds: 2, threads: 0 }).then(
       () => null,
       (e: unknown) => e,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../support/run-cli-in-process.js';
+import { outagePolicy, outageScenarioJson } from '../support/outage-scenario.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 // Reports of these tests go here, not into the checkout's reports/.
@@ -82,19 +83,8 @@ describe('simulate', () => {
 
   it('says in the summary of a policy the outage breaker stopped, when, after how many failures, and what it left unpriced', async () => {
     // 3 workers price 2 s items until the API refuses every connection at 10 s; the breaker trips on the 5th refusal in a row.
-    const policy = { name: 'breaker', workers: 3, tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }], retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } }, outageBreaker: { consecutiveFailures: 5 } };
     const file = join(reports, 'outage.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'outage',
-        seed: 3,
-        startAt: '2025-08-06T03:00:00Z',
-        items: { count: 40, domains: { 'a.example': 1 } },
-        world: { account: { concurrency: 4 }, behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } }, network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] } },
-        policies: [policy, { name: 'no-breaker', extends: 'breaker', outageBreaker: null }],
-      }),
-    );
+    writeFileSync(file, JSON.stringify(outageScenarioJson([outagePolicy('breaker', { outageBreaker: { consecutiveFailures: 5 } }), { name: 'no-breaker', extends: 'breaker', outageBreaker: null }])));
     const result = await runCliCaptured(['simulate', file, '--no-report', '--no-timeline']);
     expect(result.code).toBe(0);
     const [breaker, without] = result.stdout.split('\nPolicy ').slice(1);

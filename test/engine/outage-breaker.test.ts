@@ -7,23 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { BatchEvent } from '../../src/events/batch-event.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { simulatePolicy } from '../../src/simulation/simulate-policy.js';
+import { outagePolicy, outageScenario } from '../support/outage-scenario.js';
 
 function scenario(policy: Record<string, unknown>) {
-  return parseScenario({
-    source: 'outage.json',
-    json: {
-      name: 'outage',
-      seed: 3,
-      startAt: '2025-08-06T03:00:00Z',
-      items: { count: 40, domains: { 'a.example': 1 } },
-      world: {
-        account: { concurrency: 4 },
-        behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } },
-        network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] },
-      },
-      policies: [{ name: 'p', workers: 3, tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }], retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } }, ...policy }],
-    },
-  });
+  return outageScenario([outagePolicy('p', policy)]);
 }
 
 describe('the outage breaker', () => {

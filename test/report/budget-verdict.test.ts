@@ -8,34 +8,10 @@ import { renderHtmlReport } from '../../src/report/render-html-report.js';
 import { renderMarkdownSummary } from '../../src/report/render-markdown-summary.js';
 import { renderComparisonTable, renderRunSummary } from '../../src/report/render-run-summary.js';
 import { PLAIN_STYLES } from '../../src/report/timeline-styles.js';
-import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { outagePolicy, outageScenario } from '../support/outage-scenario.js';
 import { simulateReportRuns } from './support/small-run.js';
 
-const policy = (name: string, extra: Record<string, unknown>) => ({
-  name,
-  workers: 3,
-  tiers: [{ base: 'plain', retry: false, timeoutMs: '15s' }],
-  retry: { maxCalls: 6, on: ['network'], backoff: { initialMs: '1s', factor: 2, maxMs: '10s', jitter: 'none' } },
-  ...extra,
-});
-
-const scenario = parseScenario({
-  source: 'outage.json',
-  json: {
-    name: 'outage',
-    seed: 3,
-    startAt: '2025-08-06T03:00:00Z',
-    budget: '15m',
-    items: { count: 40, domains: { 'a.example': 1 } },
-    world: {
-      account: { concurrency: 4 },
-      behaviour: { default: { latency: { type: 'fixed', ms: '2s' } } },
-      // The API refuses every connection from 10 s on.
-      network: { roundTrip: '100ms', outages: [{ startMs: '10s', durationMs: '1h', kind: 'refused' }] },
-    },
-    policies: [policy('breaker', { outageBreaker: { consecutiveFailures: 5 } }), policy('no-breaker', {})],
-  },
-});
+const scenario = outageScenario([outagePolicy('breaker', { outageBreaker: { consecutiveFailures: 5 } }), outagePolicy('no-breaker')], { budget: '15m' });
 
 describe('the budget verdict of a batch the outage breaker stopped', () => {
   it('is "stopped" in the terminal, Markdown and HTML reports, while a finished batch keeps its verdict by makespan', async () => {
